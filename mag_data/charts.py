@@ -1,0 +1,337 @@
+"""Chart builders: tidy frames in, ``go.Figure`` out; nothing is displayed here.
+
+Built with plotly ``graph_objects`` (express is the slow part of a rerun). Every figure has a
+title, axis titles a newcomer understands, the language's number separators, the fixed palette,
+and a short text description for screen readers in ``fig.layout.meta["alt"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import palette
+from .aggregations import STATUS_ORDER, Headline
+from .geo import ISO2_TO_ISO3, map_bounds
+from .i18n import PLOTLY_SEPARATORS, fmt_int, fmt_pct, t
+
+FONT = dict(family="Arial, 'Helvetica Neue', sans-serif", size=16, color="#1b1f24")
+TEMPLATE = "plotly_white"
+
+
+def _style(fig: go.Figure, title: str, lang: str, alt: str, height: int = 480) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=20)),
+        template=TEMPLATE,
+        font=FONT,
+        separators=PLOTLY_SEPARATORS[lang],
+        height=height,
+        margin=dict(l=10, r=10, t=60, b=10),
+        legend=dict(font=dict(size=14)),
+        meta={"alt": alt},
+    )
+    return fig
+
+
+def alt_text(fig: go.Figure) -> str:
+    """The screen-reader description stored on a figure by its builder."""
+    meta = fig.layout.meta
+    return str(meta.get("alt", "")) if isinstance(meta, dict) else ""
+
+
+def _top_phrase(names: Sequence[str], values: Sequence[float], lang: str, n: int = 3) -> str:
+    pairs = [f"{name} ({fmt_int(v, lang)})" for name, v in zip(names[:n], values[:n], strict=False)]
+    return ", ".join(pairs)
+
+
+def empty_figure(lang: str, title: str = "") -> go.Figure:
+    """A figure that says there is nothing to show (never an empty axis)."""
+    fig = go.Figure()
+    fig.add_annotation(text=t("app.empty", lang), showarrow=False, font=dict(size=18),
+                       xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _style(fig, title, lang, t("app.empty", lang), height=300)
+
+
+# --- map -------------------------------------------------------------------------------------
+
+
+def member_map(
+    cities: pd.DataFrame,
+    lang: str,
+    color_by: str = "country",
+    links: pd.DataFrame | None = None,
+    countries: pd.DataFrame | None = None,
+    resolution: int = 50,
+    height: int = 620,
+) -> go.Figure:
+    """Member cities on a geo map: marker area ∝ population, colour by country or macro-region,
+    hover card (name, country, population, projects); optional partner links (great-circle lines,
+    width by shared projects) and a choropleth of members per country (``countries``: by_country)."""
+    title = t("page.map", lang) + ": " + t("m.members", lang).lower()
+    if cities.empty:
+        return empty_figure(lang, title)
+    fig = go.Figure()
+    if countries is not None and not countries.empty:
+        iso3 = countries["iso_code"].astype("string").map(ISO2_TO_ISO3)
+        shaded = countries.assign(iso3=iso3).dropna(subset=["iso3"])
+        fig.add_trace(
+            go.Choropleth(
+                locations=shaded["iso3"],
+                z=shaded["members"],
+                locationmode="ISO-3",
+                colorscale=palette.SEQUENTIAL,
+                zmin=0,
+                marker_line_color="#ffffff",
+                marker_line_width=0.6,
+                colorbar=dict(title=dict(text=t("m.members", lang), side="right"), len=0.5,
+                              x=1.0, thickness=12),
+                text=shaded[f"country_{lang}"],
+                hovertemplate="<b>%{text}</b><br>" + t("m.members", lang) + ": %{z}<extra></extra>",
+                name=t("m.members", lang),
+                showscale=True,
+                opacity=0.55,
+            )
+        )
+    if links is not None and not links.empty:
+        pos = cities.set_index("id")[["lat", "lon"]]
+        a = pos.reindex(links["member_id_a"].to_numpy())
+        b = pos.reindex(links["member_id_b"].to_numpy())
+        weights = links["weight"].to_numpy()
+        # Group links into a few width classes: one trace per class keeps the figure small.
+        classes = np.minimum(np.ceil(np.log2(weights + 1)).astype(int), 5)
+        for cls in sorted(set(classes)):
+            sel = classes == cls
+            n = int(sel.sum())
+            lat = np.column_stack([a["lat"].to_numpy()[sel], b["lat"].to_numpy()[sel],
+                                   np.full(n, np.nan)]).ravel()
+            lon = np.column_stack([a["lon"].to_numpy()[sel], b["lon"].to_numpy()[sel],
+                                   np.full(n, np.nan)]).ravel()
+            fig.add_trace(go.Scattergeo(
+                lat=lat, lon=lon, mode="lines", hoverinfo="skip", showlegend=False,
+                line=dict(width=0.6 + 0.7 * cls, color="rgba(31,78,156,0.35)"),
+                name="links",
+            ))
+    key = "country_id" if color_by == "country" else "macro_region_id"
+    label_col = f"{color_by}_{lang}"
+    table = palette.COUNTRY_COLORS if color_by == "country" else palette.MACRO_REGION_COLORS
+    colors = palette.color_map(cities[key].astype(str), table)
+    pop = cities["population"].astype(float).clip(lower=1)
+    size = 6 + 34 * np.sqrt(pop / pop.max())
+    projects = cities["projects"] if "projects" in cities else pd.Series(0, index=cities.index)
+    custom = np.column_stack([
+        cities[f"name_{lang}"].astype(str),
+        cities[f"country_{lang}"].astype(str),
+        [fmt_int(p, lang) for p in cities["population"]],
+        [fmt_int(p, lang) for p in projects],
+        cities["id"].astype(str),
+    ])
+    hover = (
+        "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+        + t("col.population", lang) + ": %{customdata[2]}<br>"
+        + t("m.projects", lang) + ": %{customdata[3]}<extra></extra>"
+    )
+    for group_id, idx in cities.groupby(cities[key].astype(str), sort=False).groups.items():
+        rows = cities.index.get_indexer(idx)
+        fig.add_trace(go.Scattergeo(
+            lat=cities["lat"].to_numpy()[rows], lon=cities["lon"].to_numpy()[rows],
+            mode="markers", name=str(cities[label_col].iloc[rows[0]]),
+            marker=dict(size=size.to_numpy()[rows], color=colors[group_id], opacity=0.85,
+                        line=dict(width=1, color="#ffffff"), sizemode="diameter"),
+            customdata=custom[rows], hovertemplate=hover,
+        ))
+    bounds = map_bounds(cities)
+    fig.update_geos(
+        projection_type="natural earth",
+        resolution=resolution,
+        showcountries=True, countrycolor="#8a94a3", countrywidth=0.6,
+        showland=True, landcolor=palette.LAND,
+        showocean=True, oceancolor="#f5f8fc",
+        showlakes=True, lakecolor="#f5f8fc",
+        showcoastlines=True, coastlinecolor="#8a94a3",
+        showframe=False,
+        fitbounds=False,
+        lonaxis_range=bounds["lonaxis"], lataxis_range=bounds["lataxis"],
+        center=dict(lon=sum(bounds["lonaxis"]) / 2, lat=sum(bounds["lataxis"]) / 2),
+    )
+    fig.update_layout(legend=dict(itemsizing="constant", yanchor="top", y=0.98, x=0.0,
+                                  bgcolor="rgba(255,255,255,0.8)"))
+    order = cities.sort_values("population", ascending=False)
+    alt = (
+        f"{t('page.map', lang)}: {fmt_int(len(cities), lang)} {t('m.members', lang).lower()}; "
+        + _top_phrase(list(order[f"name_{lang}"]), list(order["population"]), lang)
+    )
+    return _style(fig, title, lang, alt, height=height)
+
+
+# --- bars, treemaps, heat maps ------------------------------------------------------------------
+
+
+def country_bars(countries: pd.DataFrame, lang: str, measure: str = "members") -> go.Figure:
+    """Horizontal bars per country of ``measure`` (members, population, projects, …)."""
+    title = f"{t('m.' + measure, lang)}: {t('col.country', lang).lower()}"
+    if countries.empty:
+        return empty_figure(lang, title)
+    data = countries.sort_values(measure, ascending=True)
+    colors = palette.color_map(data["id"], palette.COUNTRY_COLORS)
+    if measure == "share_of_membership":
+        text = [fmt_pct(v, 1, lang) for v in data[measure]]
+    else:
+        text = [fmt_int(v, lang) for v in data[measure]]
+    fig = go.Figure(go.Bar(
+        x=data[measure], y=data[f"country_{lang}"], orientation="h",
+        marker_color=[colors[i] for i in data["id"]], text=text, textposition="auto",
+        customdata=data["id"], hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=t("m." + measure, lang))
+    fig.update_yaxes(title_text="")
+    top = data.sort_values(measure, ascending=False)
+    alt = f"{title}. " + _top_phrase(list(top[f"country_{lang}"]), list(top[measure]), lang)
+    return _style(fig, title, lang, alt, height=max(320, 46 * len(data) + 120))
+
+
+def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members") -> go.Figure:
+    """Region → country → city sunburst, sized by member count or population."""
+    title = (t("m.members", lang) if value == "members" else t("m.population", lang)) + ": " + (
+        "регион → страна → город" if lang == "ru" else "region → country → city")
+    if members.empty:
+        return empty_figure(lang, title)
+    m = members.assign(v=1 if value == "members" else members["population"].astype(float))
+    region_ids = "r:" + m["macro_region_id"].astype(str)
+    country_ids = "c:" + m["country_id"].astype(str)
+    regions = m.groupby(region_ids, sort=False).agg(label=(f"macro_region_{lang}", "first"), v=("v", "sum"))
+    countries = m.groupby(country_ids, sort=False).agg(
+        label=(f"country_{lang}", "first"), v=("v", "sum"),
+        parent=("macro_region_id", lambda s: "r:" + str(s.iloc[0])),
+        cid=("country_id", lambda s: str(s.iloc[0])))
+    country_colors = palette.color_map(countries["cid"], palette.COUNTRY_COLORS)
+    region_colors = palette.color_map(m["macro_region_id"].astype(str), palette.MACRO_REGION_COLORS)
+    ids = list(regions.index) + list(countries.index) + list("m:" + m["id"].astype(str))
+    labels = list(regions["label"]) + list(countries["label"]) + list(m[f"name_{lang}"].astype(str))
+    parents = [""] * len(regions) + list(countries["parent"]) + list(country_ids)
+    values = list(regions["v"]) + list(countries["v"]) + list(m["v"])
+    colors = ([region_colors[i[2:]] for i in regions.index]
+              + [country_colors[c] for c in countries["cid"]]
+              + [country_colors.get(str(c), palette.NEUTRAL) for c in m["country_id"].astype(str)])
+    fig = go.Figure(go.Sunburst(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+        marker=dict(colors=colors, line=dict(color="#ffffff", width=1)),
+        hovertemplate="<b>%{label}</b><br>%{value:,.0f}<extra></extra>",
+        insidetextorientation="radial", maxdepth=3,
+    ))
+    alt = f"{title}. " + _top_phrase(list(regions["label"]), list(regions["v"]), lang)
+    return _style(fig, title, lang, alt, height=620)
+
+
+def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
+    """Projects per cooperation area, stacked by status."""
+    title = t("m.projects", lang) + ": " + t("col.area", lang).lower()
+    if areas.empty or areas["projects"].sum() == 0:
+        return empty_figure(lang, title)
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        fig.add_trace(go.Bar(
+            y=areas[f"name_{lang}"], x=areas[status], orientation="h", name=t(f"status.{status}", lang),
+            marker_color=palette.STATUS_COLORS[status],
+            hovertemplate="<b>%{y}</b><br>" + t(f"status.{status}", lang) + ": %{x}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.15))
+    fig.update_xaxes(title_text=t("m.projects", lang))
+    fig.update_yaxes(autorange="reversed")
+    top = areas.sort_values("projects", ascending=False)
+    alt = f"{title}. " + _top_phrase(list(top[f"name_{lang}"]), list(top["projects"]), lang, n=4)
+    return _style(fig, title, lang, alt, height=380)
+
+
+def area_country_heatmap(matrix: pd.DataFrame, areas: pd.DataFrame, countries: pd.DataFrame,
+                         lang: str) -> go.Figure:
+    """Heat map of distinct projects per cooperation area × country."""
+    title = t("m.projects", lang) + ": " + t("col.area", lang).lower() + " × " + t("col.country", lang).lower()
+    if matrix.empty or matrix["projects"].sum() == 0:
+        return empty_figure(lang, title)
+    grid = matrix.pivot(index="area_id", columns="country_id", values="projects")
+    area_ids = [a for a in areas["id"].astype(str) if a in grid.index]
+    country_ids = [c for c in countries["id"].astype(str) if c in grid.columns]
+    grid = grid.reindex(index=area_ids, columns=country_ids)
+    area_names = areas.set_index(areas["id"].astype(str))[f"name_{lang}"]
+    country_names = countries.set_index(countries["id"].astype(str))[f"country_{lang}"]
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=[country_names[c] for c in country_ids],
+        y=[area_names[a] for a in area_ids], colorscale=palette.SEQUENTIAL,
+        text=grid.to_numpy(), texttemplate="%{text}", textfont=dict(size=14),
+        colorbar=dict(title=dict(text=t("m.projects", lang))),
+        hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=t("col.country", lang), tickangle=-30)
+    fig.update_yaxes(title_text="", autorange="reversed")
+    flat = matrix.sort_values("projects", ascending=False).head(1)
+    first = flat.iloc[0]
+    alt = f"{title}. max: {area_names[str(first['area_id'])]} × {country_names.get(str(first['country_id']), '')} ({fmt_int(first['projects'], lang)})"
+    return _style(fig, title, lang, alt, height=420)
+
+
+def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
+    """Projects started per year, stacked by cooperation area."""
+    title = t("m.projects", lang) + ": " + t("m.year", lang).lower()
+    if years.empty or years["projects"].sum() == 0:
+        return empty_figure(lang, title)
+    fig = go.Figure()
+    for _, area in areas.iterrows():
+        sub = years[years["area_id"] == str(area["id"])]
+        fig.add_trace(go.Bar(
+            x=sub["year"], y=sub["projects"], name=str(area[f"name_{lang}"]),
+            marker_color=palette.AREA_COLORS.get(str(area["id"]), palette.NEUTRAL),
+            hovertemplate="%{x}: %{y}<extra>" + str(area[f"name_{lang}"]) + "</extra>",
+        ))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
+    fig.update_xaxes(title_text=t("m.year", lang), dtick=2)
+    fig.update_yaxes(title_text=t("m.projects", lang))
+    per_year = years.groupby("year")["projects"].sum()
+    alt = f"{title}. max {int(per_year.idxmax())}: {fmt_int(per_year.max(), lang)}"
+    return _style(fig, title, lang, alt, height=440)
+
+
+def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
+    """Projects by status."""
+    title = t("m.projects", lang) + ": " + t("col.status", lang).lower()
+    if statuses["projects"].sum() == 0:
+        return empty_figure(lang, title)
+    labels = [t(f"status.{s}", lang) for s in statuses["status"]]
+    fig = go.Figure(go.Pie(
+        labels=labels, values=statuses["projects"], hole=0.55, sort=False,
+        marker=dict(colors=[palette.STATUS_COLORS[s] for s in statuses["status"]]),
+        textinfo="value+percent", hovertemplate="%{label}: %{value}<extra></extra>",
+    ))
+    alt = f"{title}. " + ", ".join(f"{lab}: {fmt_int(v, lang)}" for lab, v in zip(labels, statuses["projects"], strict=True))
+    return _style(fig, title, lang, alt, height=380)
+
+
+def city_bars(cities: pd.DataFrame, lang: str, title: str, value: str = "value") -> go.Figure:
+    """Horizontal bars of one value per city (most active cities, nearest members…)."""
+    if cities.empty:
+        return empty_figure(lang, title)
+    data = cities.iloc[::-1]
+    colors = palette.color_map(data["country_id"].astype(str), palette.COUNTRY_COLORS)
+    fig = go.Figure(go.Bar(
+        x=data[value], y=data[f"name_{lang}"], orientation="h",
+        marker_color=[colors[str(c)] for c in data["country_id"]],
+        text=[fmt_int(v, lang) for v in data[value]], textposition="auto",
+        customdata=data["id"].astype(str),
+        hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
+    ))
+    fig.update_yaxes(title_text="")
+    alt = f"{title}. " + _top_phrase(list(cities[f"name_{lang}"]), list(cities[value]), lang)
+    return _style(fig, title, lang, alt, height=max(300, 36 * len(data) + 120))
+
+
+def headline_alt(h: Headline, lang: str) -> str:
+    """A sentence with the headline figures (for screen readers and speaker notes)."""
+    return (
+        f"{t('m.members', lang)}: {fmt_int(h.members, lang)}; {t('m.countries', lang)}: "
+        f"{fmt_int(h.countries, lang)}; {t('m.population', lang)}: {fmt_int(h.population, lang)}; "
+        f"{t('m.projects', lang)}: {fmt_int(h.projects, lang)}"
+    )

@@ -1,0 +1,280 @@
+"""Loading the registers from a folder: read, validate, cross-check, derive once.
+
+``load_registry(folder)`` returns a ``Registry`` or raises ``DataValidationError`` holding every
+problem (file, row, column, value, code). Nothing here writes to the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .problems import DataValidationError, Problem
+from .schema import ALIASES, AREAS, MEMBERS, PARTICIPANTS, PROJECTS, TASKS, TableSpec
+from .textfile import read_table
+from .validate import MAX_PROBLEMS_PER_CHECK, validate_table
+
+# Columns of a member that must be the same for every member of one country / macro-region.
+COUNTRY_COLUMNS = ("country_ru", "country_en", "iso_code", "macro_region_id")
+MACRO_REGION_COLUMNS = ("macro_region_ru", "macro_region_en")
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What was detected when a file was read."""
+
+    file: str
+    encoding: str
+    delimiter: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The validated registers plus frames derived from them once, at load time.
+
+    ``participations`` is one row per (project, member) with the project's area, status and start
+    year and the member's geography, so that every filter and aggregation works on one frame.
+    """
+
+    members: pd.DataFrame
+    aliases: pd.DataFrame
+    areas: pd.DataFrame
+    tasks: pd.DataFrame
+    projects: pd.DataFrame
+    participants: pd.DataFrame
+    participations: pd.DataFrame
+    warnings: tuple[Problem, ...] = ()
+    files: tuple[FileInfo, ...] = ()
+    fingerprint: str = ""
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def illustrative(self) -> bool:
+        """True when any project in the register is an illustrative (generated) sample."""
+        return bool(self.projects["illustrative"].any())
+
+    @property
+    def year_bounds(self) -> tuple[int, int]:
+        """First and last project start year (a sensible default year range)."""
+        years = self.projects["start_year"]
+        if years.empty:
+            return (2000, 2000)
+        return int(years.min()), int(years.max())
+
+
+def _issues(problems: list[Problem], code: str, file: str, mask: pd.Series, frame: pd.DataFrame,
+            column: str, **params) -> None:
+    """Append one problem per True row of mask (capped), for cross-table checks."""
+    rows = mask.to_numpy().nonzero()[0]
+    for i in rows[:MAX_PROBLEMS_PER_CHECK]:
+        problems.append(Problem(file=file, code=code, row=int(i) + 2, column=column,
+                                value=str(frame[column].iloc[i]), params=dict(params)))
+    if len(rows) > MAX_PROBLEMS_PER_CHECK:
+        problems.append(Problem(file=file, code="more_problems", column=column,
+                                params={"count": len(rows) - MAX_PROBLEMS_PER_CHECK,
+                                        "of_code": code}))
+
+
+def check_members(members: pd.DataFrame, file: str) -> list[Problem]:
+    """Per-country consistency: one country id, one set of names, ISO code and macro-region."""
+    problems: list[Problem] = []
+    for group_col, cols in (("country_id", COUNTRY_COLUMNS), ("macro_region_id", MACRO_REGION_COLUMNS)):
+        for col in cols:
+            values = members[[group_col, col]].astype(str)
+            first = values.groupby(group_col, observed=True)[col].transform("first")
+            _issues(problems, "inconsistent_value", file, values[col] != first, members, col,
+                    group=group_col)
+    capitals = members[members["is_capital"]].groupby("country_id", observed=True).size()
+    for country_id, count in capitals[capitals > 1].items():
+        problems.append(Problem(file=file, code="several_capitals", column="is_capital",
+                                value=str(country_id), severity="warning",
+                                params={"count": int(count)}))
+    return problems
+
+
+def check_projects(projects: pd.DataFrame, areas: pd.DataFrame, tasks: pd.DataFrame,
+                   file: str) -> list[Problem]:
+    """Areas and tasks must exist; an end date is not before its start; a budget has a currency."""
+    problems: list[Problem] = []
+    area_ids = set(areas["id"].astype(str))
+    bad_area = projects["area_id"].notna() & ~projects["area_id"].astype(str).isin(area_ids)
+    _issues(problems, "unknown_value", file, bad_area, projects, "area_id",
+            allowed=", ".join(sorted(area_ids)))
+    task_ids = set(tasks["id"].astype(str))
+    bad_task = projects["task_id"].notna() & ~projects["task_id"].astype(str).isin(task_ids)
+    _issues(problems, "unknown_value", file, bad_task, projects, "task_id",
+            allowed=", ".join(sorted(task_ids)))
+    ends_early = projects["end_date"].notna() & (projects["end_date"] < projects["start_date"])
+    _issues(problems, "end_before_start", file, ends_early, projects, "end_date")
+    no_currency = projects["budget"].notna() & projects["currency"].isna()
+    _issues(problems, "budget_without_currency", file, no_currency, projects, "currency")
+    return problems
+
+
+def check_participants(participants: pd.DataFrame, members: pd.DataFrame,
+                       projects: pd.DataFrame, file: str) -> list[Problem]:
+    """Every participant names a known project and a known member; one lead per project."""
+    problems: list[Problem] = []
+    unknown_project = ~participants["project_id"].isin(set(projects["id"]))
+    _issues(problems, "unknown_project", file, unknown_project, participants, "project_id")
+    unknown_member = ~participants["member_id"].isin(set(members["id"]))
+    _issues(problems, "unknown_member", file, unknown_member, participants, "member_id")
+    leads = participants["role"].astype(str).eq("lead").groupby(participants["project_id"]).sum()
+    without_lead = leads[leads != 1]
+    for project_id, count in list(without_lead.items())[:MAX_PROBLEMS_PER_CHECK]:
+        problems.append(Problem(file=file, code="lead_count", column="role",
+                                value=str(project_id), severity="warning",
+                                params={"count": int(count)}))
+    return problems
+
+
+def check_aliases(aliases: pd.DataFrame, members: pd.DataFrame, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    unknown = ~aliases["member_id"].isin(set(members["id"]))
+    _issues(problems, "unknown_member", file, unknown, aliases, "member_id")
+    return problems
+
+
+def slugify(text: pd.Series) -> pd.Series:
+    """Lower-case ascii slug of a label column ("Central Federal District" → "central-federal-district")."""
+    return (
+        text.astype("string")
+        .str.lower()
+        .str.normalize("NFKD")
+        .str.encode("ascii", errors="ignore")
+        .str.decode("ascii")
+        .str.replace(r"[^a-z0-9]+", "-", regex=True)
+        .str.strip("-")
+    )
+
+
+def derive_members(members: pd.DataFrame) -> pd.DataFrame:
+    """Add ``federal_district_id`` and ``subdivision_id`` (ISO 3166-2 code, else a slug) for filters."""
+    fd = slugify(members["federal_district_en"]).replace("", pd.NA)
+    subdivision = members["subdivision_code"].astype("string").fillna(
+        slugify(members["subdivision_en"])
+    )
+    return members.assign(
+        federal_district_id=fd.astype("category"),
+        subdivision_id=subdivision.astype("category"),
+    )
+
+
+def derive_projects(projects: pd.DataFrame, participants: pd.DataFrame,
+                    members: pd.DataFrame) -> pd.DataFrame:
+    """Add start_year, participant count and the cross-border flag (partners in >1 country)."""
+    country = participants["member_id"].map(members.set_index("id")["country_id"].astype(str))
+    per_project = (
+        pd.DataFrame({"project_id": participants["project_id"], "country_id": country})
+        .groupby("project_id", observed=True)
+        .agg(n_participants=("country_id", "size"), n_countries=("country_id", "nunique"))
+    )
+    out = projects.assign(start_year=projects["start_date"].dt.year.astype("Int64"))
+    out = out.join(per_project, on="id")
+    return out.assign(
+        n_participants=out["n_participants"].fillna(0).astype("int64"),
+        n_countries=out["n_countries"].fillna(0).astype("int64"),
+        cross_border=out["n_countries"].fillna(0) > 1,
+    )
+
+
+def derive_participations(participants: pd.DataFrame, projects: pd.DataFrame,
+                          members: pd.DataFrame) -> pd.DataFrame:
+    """One row per participation with the project's and the member's attributes joined on."""
+    project_cols = ["id", "area_id", "status", "start_year", "cross_border"]
+    member_cols = ["id", "country_id", "macro_region_id", "subdivision_id",
+                   "federal_district_id"]
+    out = participants.merge(
+        projects[project_cols].rename(columns={"id": "project_id"}), on="project_id", how="inner"
+    ).merge(members[member_cols].rename(columns={"id": "member_id"}), on="member_id", how="inner")
+    for col in ("project_id", "member_id", "area_id", "status", "country_id", "macro_region_id",
+                "subdivision_id", "federal_district_id", "role"):
+        out[col] = out[col].astype("category")
+    return out
+
+
+def _read(folder: Path, spec: TableSpec, problems: list[Problem], files: list[FileInfo],
+          digest: hashlib._Hash, overrides: Mapping[str, bytes] | None) -> pd.DataFrame:
+    path = folder / spec.file
+    if overrides is not None and spec.file in overrides:
+        raw = overrides[spec.file]
+    else:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            problems.append(Problem(file=spec.file, code="file_missing",
+                                    params={"folder": str(folder)}))
+            return pd.DataFrame(columns=spec.column_names)
+    digest.update(spec.file.encode() + b"\0" + raw)
+    table, read_problems = read_table(raw, spec.file)
+    problems += read_problems
+    if table is None:
+        return pd.DataFrame(columns=spec.column_names)
+    files.append(FileInfo(spec.file, table.encoding, table.delimiter, len(table.frame)))
+    typed, table_problems = validate_table(spec, spec.file, table.frame)
+    problems += table_problems
+    return typed
+
+
+def file_fingerprint(folder: Path) -> str:
+    """Hash of the register files' contents: the cache key, so edits invalidate, touches do not."""
+    digest = hashlib.sha256()
+    for spec in (MEMBERS, ALIASES, AREAS, TASKS, PROJECTS, PARTICIPANTS):
+        path = Path(folder) / spec.file
+        digest.update(spec.file.encode() + b"\0")
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_registry(folder: Path | str = config.DATA_DIR,
+                  overrides: Mapping[str, bytes] | None = None) -> Registry:
+    """Load and validate all registers from ``folder``.
+
+    ``overrides`` maps a file name to bytes that replace that file (used to validate an upload
+    against the rest of the register without writing anything). Raises DataValidationError.
+    """
+    folder = Path(folder)
+    problems: list[Problem] = []
+    files: list[FileInfo] = []
+    digest = hashlib.sha256()
+    members = _read(folder, MEMBERS, problems, files, digest, overrides)
+    aliases = _read(folder, ALIASES, problems, files, digest, overrides)
+    areas = _read(folder, AREAS, problems, files, digest, overrides)
+    tasks = _read(folder, TASKS, problems, files, digest, overrides)
+    projects = _read(folder, PROJECTS, problems, files, digest, overrides)
+    participants = _read(folder, PARTICIPANTS, problems, files, digest, overrides)
+    if any(p.severity == "error" for p in problems):
+        raise DataValidationError(problems)
+
+    problems += check_members(members, MEMBERS.file)
+    problems += check_aliases(aliases, members, ALIASES.file)
+    problems += check_projects(projects, areas, tasks, PROJECTS.file)
+    problems += check_participants(participants, members, projects, PARTICIPANTS.file)
+    if any(p.severity == "error" for p in problems):
+        raise DataValidationError(problems)
+
+    members = members.sort_values(["list_group", "list_position"], kind="stable")
+    members = derive_members(members.reset_index(drop=True))
+    areas = areas.sort_values("order").reset_index(drop=True)
+    tasks = tasks.sort_values("order").reset_index(drop=True)
+    projects = derive_projects(projects, participants, members)
+    participations = derive_participations(participants, projects, members)
+    return Registry(
+        members=members,
+        aliases=aliases,
+        areas=areas,
+        tasks=tasks,
+        projects=projects,
+        participants=participants,
+        participations=participations,
+        warnings=tuple(p for p in problems if p.severity == "warning"),
+        files=tuple(files),
+        fingerprint=digest.hexdigest(),
+    )

@@ -86,7 +86,7 @@ def check_members(members: pd.DataFrame, file: str) -> list[Problem]:
     problems: list[Problem] = []
     for group_col, cols in (("country_id", COUNTRY_COLUMNS), ("macro_region_id", MACRO_REGION_COLUMNS)):
         for col in cols:
-            values = members[[group_col, col]].astype(str)
+            values = members[[group_col, col]].astype("string").fillna("")
             first = values.groupby(group_col, observed=True)[col].transform("first")
             _issues(problems, "inconsistent_value", file, values[col] != first, members, col,
                     group=group_col)

@@ -77,7 +77,7 @@ def generate_projects(
     first = np.datetime64(f"{FIRST_YEAR}-01-01")
     last = np.datetime64(today) + np.timedelta64(400, "D")
     span = int((last - first).astype(int))
-    offsets = (np.sqrt(rng.random(n_projects)) * span).astype(int)
+    offsets = (rng.random(n_projects) ** 0.75 * span).astype(int)
     start = first + offsets.astype("timedelta64[D]")
     duration = rng.integers(120, 1600, size=n_projects).astype("timedelta64[D]")
     end = start + duration

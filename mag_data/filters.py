@@ -58,6 +58,10 @@ class Filter:
         clean = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
         return replace(self, **clean)  # type: ignore[arg-type]
 
+    def projects_only(self) -> Filter:
+        """The same area/status/year choices with no geographic restriction."""
+        return Filter(areas=self.areas, statuses=self.statuses, years=self.years)
+
     def to_query(self) -> dict[str, list[str]]:
         """URL parameters for this filter (only the fields that are set)."""
         out: dict[str, list[str]] = {}

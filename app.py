@@ -1,0 +1,58 @@
+"""МАГ dashboard — the entry script is only a router: load, filter, navigate, keep the URL.
+
+Run with ``make run`` (or ``streamlit run app.py``). Pages live in ``pages/``; data and logic in
+``mag_data``; the sidebar filter and display helpers in ``ui``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mag_data import DataValidationError
+from mag_data.i18n import t
+from ui import sidebar, state, widgets
+
+st.set_page_config(page_title="МАГ · IAC", page_icon="🏙️", layout="wide",
+                   initial_sidebar_state="expanded")
+
+sidebar.seed_language()
+lang = sidebar.render_language()
+try:
+    registry = state.get_registry()
+except DataValidationError as error:
+    widgets.show_problems(error, lang)
+    st.stop()
+
+sidebar.seed_from_url(registry)
+
+# Page files are named page_*.py so that Streamlit's legacy pages/ auto-discovery (which wraps
+# the first run, and every AppTest run) never maps a URL straight to a page file, skipping this
+# router: the URL paths below differ from the file names on purpose.
+PAGES = {
+    "overview": st.Page("pages/page_overview.py", title=t("page.overview", lang), icon="🏠",
+                        url_path="overview", default=True),
+    "map": st.Page("pages/page_map.py", title=t("page.map", lang), icon="🗺️", url_path="map"),
+    "countries": st.Page("pages/page_countries.py", title=t("page.countries", lang), icon="📊",
+                         url_path="countries"),
+    "areas": st.Page("pages/page_areas.py", title=t("page.areas", lang), icon="🤝", url_path="areas"),
+    "city": st.Page("pages/page_city.py", title=t("page.city", lang), icon="📍", url_path="city"),
+}
+st.session_state["_pages"] = PAGES
+nav = st.navigation({t("nav.explore", lang): list(PAGES.values())})
+
+goto = st.session_state.pop("_goto", None)
+if goto in PAGES and nav.url_path != PAGES[goto].url_path:
+    st.switch_page(PAGES[goto])
+
+current = sidebar.render_filter(registry, lang)
+state.set_context(state.Context(registry=registry, filter=current,
+                                view=state.get_view(registry, current), lang=lang))
+st.sidebar.caption(t("app.sources", lang))
+if registry.warnings:
+    with st.sidebar.expander(t("app.warnings", lang)):
+        widgets.show_problems(list(registry.warnings), lang)
+
+nav.run()
+
+page_params = {"profile": st.session_state.get("page_profile", "")} if nav.url_path == "city" else {}
+sidebar.sync_url(current, lang, page_params)

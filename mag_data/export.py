@@ -1,0 +1,62 @@
+"""Table exports that are safe to open in Excel: CSV (UTF-8 with BOM, ``,`` or ``;``) and XLSX.
+
+A cell that begins with ``=``, ``+``, ``-``, ``@`` (or a tab/carriage return) could run as a
+spreadsheet formula; such text cells get a leading apostrophe so they show as plain text.
+Numbers are left as numbers (a negative number is not a formula).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy where every text cell that could start a formula is prefixed with ``'``."""
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        text = series.astype("string")
+        risky = text.str.startswith(FORMULA_PREFIXES).fillna(False)
+        out[col] = series.astype(object).where(~risky, "'" + text.astype(object))
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame, sep: str = ",", decimal: str = ".") -> bytes:
+    """CSV in UTF-8 with a BOM (so Excel shows Cyrillic), formulas neutralised."""
+    text = neutralise(frame).to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\r\n")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    """An XLSX workbook with a bold, filled, frozen header row and fitted column widths."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    buffer = io.BytesIO()
+    safe = neutralise(frame)
+    sheet = (sheet or "data")[:31]
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        safe.to_excel(writer, index=False, sheet_name=sheet)
+        ws = writer.sheets[sheet]
+        for cell in ws[1]:
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="1F4E9C")
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(safe.columns, start=1):
+            longest = max([len(str(col))] + [len(str(v)) for v in safe[col].head(500)])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
+        # Text cells must stay text: openpyxl would otherwise treat "=..." as a formula.
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    return buffer.getvalue()

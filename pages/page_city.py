@@ -1,3 +1,82 @@
-"""placeholder"""
+"""City profile: facts, projects and partners, geodesic distances to every other member."""
+
+from __future__ import annotations
+
 import streamlit as st
-st.write("city")
+
+from mag_data import apply_filter, charts, tables
+from mag_data.i18n import fmt_float, fmt_int, t
+from ui import state, widgets
+
+ctx = state.context()
+lang, view, registry = ctx.lang, ctx.view, ctx.registry
+members = registry.members
+ids = list(members["id"].astype(str))
+names = dict(zip(ids, members[f"name_{lang}"].astype(str), strict=True))
+
+st.title(t("page.city", lang))
+# Default: the URL's or last clicked city, else the first city of the filter, else Moscow.
+wanted = st.session_state.get("page_profile")
+if wanted not in names:
+    in_view = list(view.members["id"].astype(str))
+    wanted = in_view[0] if in_view else ("moscow" if "moscow" in names else ids[0])
+st.session_state["page_profile"] = wanted
+city_id = st.selectbox(t("city.choose", lang), options=ids, index=ids.index(wanted),
+                       format_func=names.__getitem__, key="city_select")
+st.session_state["page_profile"] = city_id
+city = members.set_index(members["id"].astype(str)).loc[city_id]
+if city_id not in set(view.members["id"].astype(str)):
+    st.caption(t("city.not_in_filter", lang))
+
+st.subheader(t("city.facts", lang))
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("col.country", lang), str(city[f"country_{lang}"]))
+c2.metric(t("col.subdivision", lang), str(city[f"subdivision_{lang}"]))
+year = city["population_year"]
+c3.metric(t("col.population", lang), fmt_int(city["population"], lang),
+          help=f"{t('city.population_source', lang)}: {city['population_source']}"
+          + (f" ({int(year)})" if year is not None and str(year) != "<NA>" else ""))
+c4.metric(t("col.federal_district", lang), str(city[f"federal_district_{lang}"])
+          if str(city[f"federal_district_{lang}"]) not in ("nan", "<NA>", "None") else "—")
+facts = [
+    f"{t('city.coordinates', lang)}: {fmt_float(city['lat'], 4, lang)}°, {fmt_float(city['lon'], 4, lang)}°",
+]
+if bool(city["is_capital"]):
+    facts.append(t("city.capital", lang))
+aliases = registry.aliases[registry.aliases["member_id"].astype(str) == city_id]["alias"].astype(str)
+if len(aliases):
+    facts.append(f"{t('city.aliases', lang)}: {', '.join(aliases)}")
+for line in facts:
+    st.text(line)  # plain text: data is never rendered as HTML or Markdown
+
+st.subheader(t("city.projects", lang))
+widgets.illustrative_notice(registry, lang)
+projects = tables.city_projects(registry, ctx.filter, city_id, lang)
+if projects.empty:
+    st.info(t("city.no_projects", lang), icon="🔎")
+else:
+    st.dataframe(projects, hide_index=True, width="stretch")
+    widgets.download_buttons(projects, f"projects_{city_id}", lang, key="city_projects")
+
+project_view = apply_filter(registry, ctx.filter.projects_only())
+partners = tables.city_partners(project_view, city_id)
+if not partners.empty:
+    top = partners.head(10).merge(members.assign(id=members["id"].astype(str)), on="id")
+    title = f"{t('city.partners', lang)}: {names[city_id]}"
+    fig = charts.city_bars(top.assign(value=top["shared"]), lang, title)
+    fig.update_xaxes(title_text=t("city.shared", lang))
+    widgets.show_chart(fig, key="city_partners", filename=f"partners_{city_id}")
+
+st.subheader(t("city.nearest", lang))
+distances = tables.distances_table(members, city_id, lang)
+nearest = distances.head(10)
+near_members = members.set_index(members[f"name_{lang}"].astype(str)).loc[nearest[t("col.city", lang)]]
+fig = charts.city_bars(
+    near_members.reset_index(drop=True).assign(value=nearest[t("m.distance_km", lang)].to_numpy()),
+    lang, f"{t('city.nearest', lang)}: {names[city_id]}",
+)
+fig.update_xaxes(title_text=t("m.distance_km", lang))
+widgets.show_chart(fig, key="city_nearest", filename=f"nearest_{city_id}")
+with st.expander(t("city.distances", lang)):
+    st.dataframe(distances, hide_index=True, width="stretch")
+    widgets.download_buttons(distances, f"distances_{city_id}", lang, key="city_distances")

@@ -1,3 +1,47 @@
-"""placeholder"""
+"""Map: member cities (size by population), countries shaded by members, partner links."""
+
+from __future__ import annotations
+
 import streamlit as st
-st.write("map")
+
+from mag_data import aggregations as agg
+from mag_data import charts
+from mag_data.i18n import t
+from ui import state, widgets
+
+MAX_LINKS = 400
+
+ctx = state.context()
+lang, view, registry = ctx.lang, ctx.view, ctx.registry
+
+st.title(t("page.map", lang))
+widgets.illustrative_notice(registry, lang)
+if view.members.empty:
+    widgets.empty_notice(lang)
+    st.stop()
+
+c1, c2, c3 = st.columns([2, 2, 2])
+color_by = c1.segmented_control(
+    t("map.color_by", lang), options=["country", "macro_region"], default="country",
+    format_func=lambda o: t(f"map.color.{o}", lang), key="map_color_by",
+) or "country"
+show_links = c2.toggle(t("map.links", lang), value=True, key="map_links")
+show_choropleth = c3.toggle(t("map.choropleth", lang), value=True, key="map_choropleth")
+
+
+def _open_profile() -> None:
+    ids = widgets.selected_ids("map_chart")
+    if ids:
+        st.session_state["page_profile"] = ids[0]
+        st.session_state["_goto"] = "city"
+
+
+fig = charts.member_map(
+    agg.by_city(view), lang, color_by=color_by,
+    links=agg.partner_links(view, max_links=MAX_LINKS) if show_links else None,
+    countries=agg.by_country(view) if show_choropleth else None,
+    height=680,
+)
+widgets.show_chart(fig, key="map_chart", filename="member_map", on_select=_open_profile)
+st.caption(t("map.hint", lang, n=MAX_LINKS))
+st.caption(t("map.basemap", lang))

@@ -29,7 +29,7 @@ with left:
     widgets.show_chart(fig, key="overview_map", filename="map")
     st.page_link(pages["map"], label=f"{t('overview.more', lang)}: {t('page.map', lang)}", icon="🗺️")
 with right:
-    fig = charts.country_bars(agg.by_country(view), lang, "members")
+    fig = charts.geo_bars(agg.by_country(view), lang, "members")
     widgets.show_chart(fig, key="overview_countries", filename="members_by_country")
     st.page_link(pages["countries"], label=f"{t('overview.more', lang)}: {t('page.countries', lang)}", icon="📊")
 

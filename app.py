@@ -12,8 +12,9 @@ from mag_data import DataValidationError
 from mag_data.i18n import t
 from ui import sidebar, state, widgets
 
-st.set_page_config(page_title="МАГ · IAC", page_icon="🏙️", layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="МАГ · IAC", page_icon="🏙️", layout="wide", initial_sidebar_state="expanded"
+)
 
 sidebar.seed_language()
 lang = sidebar.render_language()
@@ -29,12 +30,20 @@ sidebar.seed_from_url(registry)
 # the first run, and every AppTest run) never maps a URL straight to a page file, skipping this
 # router: the URL paths below differ from the file names on purpose.
 PAGES = {
-    "overview": st.Page("pages/page_overview.py", title=t("page.overview", lang), icon="🏠",
-                        url_path="overview", default=True),
+    "overview": st.Page(
+        "pages/page_overview.py",
+        title=t("page.overview", lang),
+        icon="🏠",
+        url_path="overview",
+        default=True,
+    ),
     "map": st.Page("pages/page_map.py", title=t("page.map", lang), icon="🗺️", url_path="map"),
-    "countries": st.Page("pages/page_countries.py", title=t("page.countries", lang), icon="📊",
-                         url_path="countries"),
-    "areas": st.Page("pages/page_areas.py", title=t("page.areas", lang), icon="🤝", url_path="areas"),
+    "countries": st.Page(
+        "pages/page_countries.py", title=t("page.countries", lang), icon="📊", url_path="countries"
+    ),
+    "areas": st.Page(
+        "pages/page_areas.py", title=t("page.areas", lang), icon="🤝", url_path="areas"
+    ),
     "city": st.Page("pages/page_city.py", title=t("page.city", lang), icon="📍", url_path="city"),
 }
 st.session_state["_pages"] = PAGES
@@ -45,8 +54,11 @@ if goto in PAGES and nav.url_path != PAGES[goto].url_path:
     st.switch_page(PAGES[goto])
 
 current = sidebar.render_filter(registry, lang)
-state.set_context(state.Context(registry=registry, filter=current,
-                                view=state.get_view(registry, current), lang=lang))
+state.set_context(
+    state.Context(
+        registry=registry, filter=current, view=state.get_view(registry, current), lang=lang
+    )
+)
 st.sidebar.caption(t("app.sources", lang))
 if registry.warnings:
     with st.sidebar.expander(t("app.warnings", lang)):
@@ -54,5 +66,7 @@ if registry.warnings:
 
 nav.run()
 
-page_params = {"profile": st.session_state.get("page_profile", "")} if nav.url_path == "city" else {}
+page_params = (
+    {"profile": st.session_state.get("page_profile", "")} if nav.url_path == "city" else {}
+)
 sidebar.sync_url(current, lang, page_params)

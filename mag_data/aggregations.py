@@ -92,7 +92,11 @@ def _by_geo(view: View, key: str, label: str, extra: list[str]) -> pd.DataFrame:
         if col.startswith("area:"):
             out[col] = out[col].fillna(0).astype("int64")
     out = out.sort_values("order", kind="stable").drop(columns="order")
-    return out.rename_axis("id").reset_index().assign(population=lambda d: d["population"].astype("int64"))
+    return (
+        out.rename_axis("id")
+        .reset_index()
+        .assign(population=lambda d: d["population"].astype("int64"))
+    )
 
 
 def by_country(view: View) -> pd.DataFrame:
@@ -108,19 +112,24 @@ def by_macro_region(view: View) -> pd.DataFrame:
 
 def by_area(view: View) -> pd.DataFrame:
     """Per cooperation area: projects, participations, cross-border projects and share, status split."""
-    areas = view.registry.areas[["id", "name_ru", "name_en"]].assign(id=lambda d: d["id"].astype(str))
+    areas = view.registry.areas[["id", "name_ru", "name_en"]].assign(
+        id=lambda d: d["id"].astype(str)
+    )
     projects = view.projects.assign(area_id=view.projects["area_id"].astype(str))
     grouped = projects.groupby("area_id")
     out = areas.set_index("id")
     out["projects"] = grouped.size().reindex(out.index, fill_value=0)
     out["cross_border"] = grouped["cross_border"].sum().reindex(out.index, fill_value=0)
     out["participations"] = (
-        view.participations.groupby(view.participations["area_id"].astype(str)).size()
+        view.participations.groupby(view.participations["area_id"].astype(str))
+        .size()
         .reindex(out.index, fill_value=0)
     )
     status = (
         projects.assign(status=projects["status"].astype(str))
-        .groupby(["area_id", "status"]).size().unstack("status", fill_value=0)
+        .groupby(["area_id", "status"])
+        .size()
+        .unstack("status", fill_value=0)
         .reindex(index=out.index, columns=list(STATUS_ORDER), fill_value=0)
     )
     out = out.join(status)
@@ -138,8 +147,11 @@ def by_year(view: View) -> pd.DataFrame:
         return pd.DataFrame(columns=["year", "area_id", "projects"])
     lo, hi = view.filter.years or view.registry.year_bounds
     counts = (
-        projects.assign(year=projects["start_year"].astype("int64"), area_id=projects["area_id"].astype(str))
-        .groupby(["year", "area_id"]).size()
+        projects.assign(
+            year=projects["start_year"].astype("int64"), area_id=projects["area_id"].astype(str)
+        )
+        .groupby(["year", "area_id"])
+        .size()
     )
     grid = pd.MultiIndex.from_product([range(lo, hi + 1), area_ids], names=["year", "area_id"])
     return counts.reindex(grid, fill_value=0).rename("projects").reset_index()
@@ -155,14 +167,27 @@ def by_status(view: View) -> pd.DataFrame:
 
 def by_city(view: View) -> pd.DataFrame:
     """Per member city in the view: projects, projects led, partner cities, projects per area."""
-    members = view.members[["id", "name_ru", "name_en", "country_id", "country_ru", "country_en",
-                            "population", "lat", "lon"]].assign(id=lambda d: d["id"].astype(str))
+    members = view.members[
+        [
+            "id",
+            "name_ru",
+            "name_en",
+            "country_id",
+            "country_ru",
+            "country_en",
+            "population",
+            "lat",
+            "lon",
+        ]
+    ].assign(id=lambda d: d["id"].astype(str))
     parts = view.participations.assign(member_id=view.participations["member_id"].astype(str))
     grouped = parts.groupby("member_id")
     out = members.set_index("id")
     out["projects"] = grouped["project_id"].nunique().reindex(out.index, fill_value=0)
     out["led"] = (
-        parts[parts["role"].astype(str) == "lead"].groupby("member_id").size()
+        parts[parts["role"].astype(str) == "lead"]
+        .groupby("member_id")
+        .size()
         .reindex(out.index, fill_value=0)
     )
     out = out.join(_area_columns(view, "member_id"), how="left")
@@ -179,9 +204,12 @@ def area_country_matrix(view: View) -> pd.DataFrame:
     countries = list(dict.fromkeys(view.members["country_id"].astype(str)))
     parts = view.participations
     counts = (
-        parts.assign(area_id=parts["area_id"].astype(str), country_id=parts["country_id"].astype(str))
+        parts.assign(
+            area_id=parts["area_id"].astype(str), country_id=parts["country_id"].astype(str)
+        )
         .drop_duplicates(["project_id", "country_id"])
-        .groupby(["area_id", "country_id"]).size()
+        .groupby(["area_id", "country_id"])
+        .size()
     )
     grid = pd.MultiIndex.from_product([areas, countries], names=["area_id", "country_id"])
     return counts.reindex(grid, fill_value=0).rename("projects").reset_index()
@@ -204,12 +232,16 @@ def partner_links(view: View, max_links: int | None = None) -> pd.DataFrame:
     Pairs are unordered (a < b by id). ``max_links`` keeps the heaviest pairs only.
     """
     parts = view.participations[["project_id", "member_id"]].assign(
-        project_id=lambda d: d["project_id"].astype(str), member_id=lambda d: d["member_id"].astype(str)
+        project_id=lambda d: d["project_id"].astype(str),
+        member_id=lambda d: d["member_id"].astype(str),
     )
     pairs = parts.merge(parts, on="project_id", suffixes=("_a", "_b"))
     pairs = pairs[pairs["member_id_a"] < pairs["member_id_b"]]
     links = (
-        pairs.groupby(["member_id_a", "member_id_b"]).size().rename("weight").reset_index()
+        pairs.groupby(["member_id_a", "member_id_b"])
+        .size()
+        .rename("weight")
+        .reset_index()
         .sort_values(["weight", "member_id_a", "member_id_b"], ascending=[False, True, True])
         .reset_index(drop=True)
     )

@@ -50,8 +50,15 @@ def _top_phrase(names: Sequence[str], values: Sequence[float], lang: str, n: int
 def empty_figure(lang: str, title: str = "") -> go.Figure:
     """A figure that says there is nothing to show (never an empty axis)."""
     fig = go.Figure()
-    fig.add_annotation(text=t("app.empty", lang), showarrow=False, font=dict(size=18),
-                       xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.add_annotation(
+        text=t("app.empty", lang),
+        showarrow=False,
+        font=dict(size=18),
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _style(fig, title, lang, t("app.empty", lang), height=300)
@@ -88,8 +95,12 @@ def member_map(
                 zmin=0,
                 marker_line_color="#ffffff",
                 marker_line_width=0.6,
-                colorbar=dict(title=dict(text=t("m.members", lang), side="right"), len=0.5,
-                              x=1.0, thickness=12),
+                colorbar=dict(
+                    title=dict(text=t("m.members", lang), side="right"),
+                    len=0.5,
+                    x=1.0,
+                    thickness=12,
+                ),
                 text=shaded[f"country_{lang}"],
                 hovertemplate="<b>%{text}</b><br>" + t("m.members", lang) + ": %{z}<extra></extra>",
                 name=t("m.members", lang),
@@ -107,15 +118,23 @@ def member_map(
         for cls in sorted(set(classes)):
             sel = classes == cls
             n = int(sel.sum())
-            lat = np.column_stack([a["lat"].to_numpy()[sel], b["lat"].to_numpy()[sel],
-                                   np.full(n, np.nan)]).ravel()
-            lon = np.column_stack([a["lon"].to_numpy()[sel], b["lon"].to_numpy()[sel],
-                                   np.full(n, np.nan)]).ravel()
-            fig.add_trace(go.Scattergeo(
-                lat=lat, lon=lon, mode="lines", hoverinfo="skip", showlegend=False,
-                line=dict(width=0.6 + 0.7 * cls, color="rgba(31,78,156,0.35)"),
-                name="links",
-            ))
+            lat = np.column_stack(
+                [a["lat"].to_numpy()[sel], b["lat"].to_numpy()[sel], np.full(n, np.nan)]
+            ).ravel()
+            lon = np.column_stack(
+                [a["lon"].to_numpy()[sel], b["lon"].to_numpy()[sel], np.full(n, np.nan)]
+            ).ravel()
+            fig.add_trace(
+                go.Scattergeo(
+                    lat=lat,
+                    lon=lon,
+                    mode="lines",
+                    hoverinfo="skip",
+                    showlegend=False,
+                    line=dict(width=0.6 + 0.7 * cls, color="rgba(31,78,156,0.35)"),
+                    name="links",
+                )
+            )
     key = "country_id" if color_by == "country" else "macro_region_id"
     label_col = f"{color_by}_{lang}"
     table = palette.COUNTRY_COLORS if color_by == "country" else palette.MACRO_REGION_COLORS
@@ -123,43 +142,67 @@ def member_map(
     pop = cities["population"].astype(float).clip(lower=1)
     size = 6 + 34 * np.sqrt(pop / pop.max())
     projects = cities["projects"] if "projects" in cities else pd.Series(0, index=cities.index)
-    custom = np.column_stack([
-        cities[f"name_{lang}"].astype(str),
-        cities[f"country_{lang}"].astype(str),
-        [fmt_int(p, lang) for p in cities["population"]],
-        [fmt_int(p, lang) for p in projects],
-        cities["id"].astype(str),
-    ])
+    custom = np.column_stack(
+        [
+            cities[f"name_{lang}"].astype(str),
+            cities[f"country_{lang}"].astype(str),
+            [fmt_int(p, lang) for p in cities["population"]],
+            [fmt_int(p, lang) for p in projects],
+            cities["id"].astype(str),
+        ]
+    )
     hover = (
         "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
-        + t("col.population", lang) + ": %{customdata[2]}<br>"
-        + t("m.projects", lang) + ": %{customdata[3]}<extra></extra>"
+        + t("col.population", lang)
+        + ": %{customdata[2]}<br>"
+        + t("m.projects", lang)
+        + ": %{customdata[3]}<extra></extra>"
     )
     for group_id, idx in cities.groupby(cities[key].astype(str), sort=False).groups.items():
         rows = cities.index.get_indexer(idx)
-        fig.add_trace(go.Scattergeo(
-            lat=cities["lat"].to_numpy()[rows], lon=cities["lon"].to_numpy()[rows],
-            mode="markers", name=str(cities[label_col].iloc[rows[0]]),
-            marker=dict(size=size.to_numpy()[rows], color=colors[group_id], opacity=0.85,
-                        line=dict(width=1, color="#ffffff"), sizemode="diameter"),
-            customdata=custom[rows], hovertemplate=hover,
-        ))
+        fig.add_trace(
+            go.Scattergeo(
+                lat=cities["lat"].to_numpy()[rows],
+                lon=cities["lon"].to_numpy()[rows],
+                mode="markers",
+                name=str(cities[label_col].iloc[rows[0]]),
+                marker=dict(
+                    size=size.to_numpy()[rows],
+                    color=colors[group_id],
+                    opacity=0.85,
+                    line=dict(width=1, color="#ffffff"),
+                    sizemode="diameter",
+                ),
+                customdata=custom[rows],
+                hovertemplate=hover,
+            )
+        )
     bounds = map_bounds(cities)
     fig.update_geos(
         projection_type="natural earth",
         resolution=resolution,
-        showcountries=True, countrycolor="#8a94a3", countrywidth=0.6,
-        showland=True, landcolor=palette.LAND,
-        showocean=True, oceancolor="#f5f8fc",
-        showlakes=True, lakecolor="#f5f8fc",
-        showcoastlines=True, coastlinecolor="#8a94a3",
+        showcountries=True,
+        countrycolor="#8a94a3",
+        countrywidth=0.6,
+        showland=True,
+        landcolor=palette.LAND,
+        showocean=True,
+        oceancolor="#f5f8fc",
+        showlakes=True,
+        lakecolor="#f5f8fc",
+        showcoastlines=True,
+        coastlinecolor="#8a94a3",
         showframe=False,
         fitbounds=False,
-        lonaxis_range=bounds["lonaxis"], lataxis_range=bounds["lataxis"],
+        lonaxis_range=bounds["lonaxis"],
+        lataxis_range=bounds["lataxis"],
         center=dict(lon=sum(bounds["lonaxis"]) / 2, lat=sum(bounds["lataxis"]) / 2),
     )
-    fig.update_layout(legend=dict(itemsizing="constant", yanchor="top", y=0.98, x=0.0,
-                                  bgcolor="rgba(255,255,255,0.8)"))
+    fig.update_layout(
+        legend=dict(
+            itemsizing="constant", yanchor="top", y=0.98, x=0.0, bgcolor="rgba(255,255,255,0.8)"
+        )
+    )
     order = cities.sort_values("population", ascending=False)
     alt = (
         f"{t('page.map', lang)}: {fmt_int(len(cities), lang)} {t('m.members', lang).lower()}; "
@@ -171,8 +214,9 @@ def member_map(
 # --- bars, treemaps, heat maps ------------------------------------------------------------------
 
 
-def geo_bars(data: pd.DataFrame, lang: str, measure: str = "members",
-             level: str = "country") -> go.Figure:
+def geo_bars(
+    data: pd.DataFrame, lang: str, measure: str = "members", level: str = "country"
+) -> go.Figure:
     """Horizontal bars per country (or macro-region) of ``measure`` (members, population, …);
     ``data`` is ``by_country`` or ``by_macro_region``. Bars carry their id for click-to-filter."""
     base = "country" if level == "country" else "macro_region"
@@ -186,11 +230,18 @@ def geo_bars(data: pd.DataFrame, lang: str, measure: str = "members",
         text = [fmt_pct(v, 1, lang) for v in data[measure]]
     else:
         text = [fmt_int(v, lang) for v in data[measure]]
-    fig = go.Figure(go.Bar(
-        x=data[measure], y=data[f"{base}_{lang}"], orientation="h",
-        marker_color=[colors[i] for i in data["id"]], text=text, textposition="auto",
-        customdata=data["id"], hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=data[measure],
+            y=data[f"{base}_{lang}"],
+            orientation="h",
+            marker_color=[colors[i] for i in data["id"]],
+            text=text,
+            textposition="auto",
+            customdata=data["id"],
+            hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title_text=t("m." + measure, lang))
     if measure == "share_of_membership":
         fig.update_xaxes(tickformat=".0%")
@@ -203,33 +254,49 @@ def geo_bars(data: pd.DataFrame, lang: str, measure: str = "members",
 
 def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members") -> go.Figure:
     """Region → country → city sunburst, sized by member count or population."""
-    title = (t("m.members", lang) if value == "members" else t("m.population", lang)) + ": " + (
-        "регион → страна → город" if lang == "ru" else "region → country → city")
+    title = (
+        (t("m.members", lang) if value == "members" else t("m.population", lang))
+        + ": "
+        + ("регион → страна → город" if lang == "ru" else "region → country → city")
+    )
     if members.empty:
         return empty_figure(lang, title)
     m = members.assign(v=1 if value == "members" else members["population"].astype(float))
     region_ids = "r:" + m["macro_region_id"].astype(str)
     country_ids = "c:" + m["country_id"].astype(str)
-    regions = m.groupby(region_ids, sort=False).agg(label=(f"macro_region_{lang}", "first"), v=("v", "sum"))
+    regions = m.groupby(region_ids, sort=False).agg(
+        label=(f"macro_region_{lang}", "first"), v=("v", "sum")
+    )
     countries = m.groupby(country_ids, sort=False).agg(
-        label=(f"country_{lang}", "first"), v=("v", "sum"),
+        label=(f"country_{lang}", "first"),
+        v=("v", "sum"),
         parent=("macro_region_id", lambda s: "r:" + str(s.iloc[0])),
-        cid=("country_id", lambda s: str(s.iloc[0])))
+        cid=("country_id", lambda s: str(s.iloc[0])),
+    )
     country_colors = palette.color_map(countries["cid"], palette.COUNTRY_COLORS)
     region_colors = palette.color_map(m["macro_region_id"].astype(str), palette.MACRO_REGION_COLORS)
     ids = list(regions.index) + list(countries.index) + list("m:" + m["id"].astype(str))
     labels = list(regions["label"]) + list(countries["label"]) + list(m[f"name_{lang}"].astype(str))
     parents = [""] * len(regions) + list(countries["parent"]) + list(country_ids)
     values = list(regions["v"]) + list(countries["v"]) + list(m["v"])
-    colors = ([region_colors[i[2:]] for i in regions.index]
-              + [country_colors[c] for c in countries["cid"]]
-              + [country_colors.get(str(c), palette.NEUTRAL) for c in m["country_id"].astype(str)])
-    fig = go.Figure(go.Sunburst(
-        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-        marker=dict(colors=colors, line=dict(color="#ffffff", width=1)),
-        hovertemplate="<b>%{label}</b><br>%{value:,.0f}<extra></extra>",
-        insidetextorientation="radial", maxdepth=3,
-    ))
+    colors = (
+        [region_colors[i[2:]] for i in regions.index]
+        + [country_colors[c] for c in countries["cid"]]
+        + [country_colors.get(str(c), palette.NEUTRAL) for c in m["country_id"].astype(str)]
+    )
+    fig = go.Figure(
+        go.Sunburst(
+            ids=ids,
+            labels=labels,
+            parents=parents,
+            values=values,
+            branchvalues="total",
+            marker=dict(colors=colors, line=dict(color="#ffffff", width=1)),
+            hovertemplate="<b>%{label}</b><br>%{value:,.0f}<extra></extra>",
+            insidetextorientation="radial",
+            maxdepth=3,
+        )
+    )
     alt = f"{title}. " + _top_phrase(list(regions["label"]), list(regions["v"]), lang)
     return _style(fig, title, lang, alt, height=620)
 
@@ -241,11 +308,18 @@ def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
         return empty_figure(lang, title)
     fig = go.Figure()
     for status in STATUS_ORDER:
-        fig.add_trace(go.Bar(
-            y=areas[f"name_{lang}"], x=areas[status], orientation="h", name=t(f"status.{status}", lang),
-            marker_color=palette.STATUS_COLORS[status],
-            hovertemplate="<b>%{y}</b><br>" + t(f"status.{status}", lang) + ": %{x}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=areas[f"name_{lang}"],
+                x=areas[status],
+                orientation="h",
+                name=t(f"status.{status}", lang),
+                marker_color=palette.STATUS_COLORS[status],
+                hovertemplate="<b>%{y}</b><br>"
+                + t(f"status.{status}", lang)
+                + ": %{x}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.15))
     fig.update_xaxes(title_text=t("m.projects", lang))
     fig.update_yaxes(autorange="reversed")
@@ -254,10 +328,17 @@ def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
     return _style(fig, title, lang, alt, height=380)
 
 
-def area_country_heatmap(matrix: pd.DataFrame, areas: pd.DataFrame, countries: pd.DataFrame,
-                         lang: str) -> go.Figure:
+def area_country_heatmap(
+    matrix: pd.DataFrame, areas: pd.DataFrame, countries: pd.DataFrame, lang: str
+) -> go.Figure:
     """Heat map of distinct projects per cooperation area × country."""
-    title = t("m.projects", lang) + ": " + t("col.area", lang).lower() + " × " + t("col.country", lang).lower()
+    title = (
+        t("m.projects", lang)
+        + ": "
+        + t("col.area", lang).lower()
+        + " × "
+        + t("col.country", lang).lower()
+    )
     if matrix.empty or matrix["projects"].sum() == 0:
         return empty_figure(lang, title)
     grid = matrix.pivot(index="area_id", columns="country_id", values="projects")
@@ -266,13 +347,19 @@ def area_country_heatmap(matrix: pd.DataFrame, areas: pd.DataFrame, countries: p
     grid = grid.reindex(index=area_ids, columns=country_ids)
     area_names = areas.set_index(areas["id"].astype(str))[f"name_{lang}"]
     country_names = countries.set_index(countries["id"].astype(str))[f"country_{lang}"]
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=[country_names[c] for c in country_ids],
-        y=[area_names[a] for a in area_ids], colorscale=palette.SEQUENTIAL,
-        text=grid.to_numpy(), texttemplate="%{text}", textfont=dict(size=14),
-        colorbar=dict(title=dict(text=t("m.projects", lang))),
-        hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=[country_names[c] for c in country_ids],
+            y=[area_names[a] for a in area_ids],
+            colorscale=palette.SEQUENTIAL,
+            text=grid.to_numpy(),
+            texttemplate="%{text}",
+            textfont=dict(size=14),
+            colorbar=dict(title=dict(text=t("m.projects", lang))),
+            hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title_text=t("col.country", lang), tickangle=-30)
     fig.update_yaxes(title_text="", autorange="reversed")
     flat = matrix.sort_values("projects", ascending=False).head(1)
@@ -289,11 +376,15 @@ def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
     for _, area in areas.iterrows():
         sub = years[years["area_id"] == str(area["id"])]
-        fig.add_trace(go.Bar(
-            x=sub["year"], y=sub["projects"], name=str(area[f"name_{lang}"]),
-            marker_color=palette.AREA_COLORS.get(str(area["id"]), palette.NEUTRAL),
-            hovertemplate="%{x}: %{y}<extra>" + str(area[f"name_{lang}"]) + "</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=sub["year"],
+                y=sub["projects"],
+                name=str(area[f"name_{lang}"]),
+                marker_color=palette.AREA_COLORS.get(str(area["id"]), palette.NEUTRAL),
+                hovertemplate="%{x}: %{y}<extra>" + str(area[f"name_{lang}"]) + "</extra>",
+            )
+        )
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
     fig.update_xaxes(title_text=t("m.year", lang), dtick=2)
     fig.update_yaxes(title_text=t("m.projects", lang))
@@ -308,12 +399,20 @@ def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
     if statuses["projects"].sum() == 0:
         return empty_figure(lang, title)
     labels = [t(f"status.{s}", lang) for s in statuses["status"]]
-    fig = go.Figure(go.Pie(
-        labels=labels, values=statuses["projects"], hole=0.55, sort=False,
-        marker=dict(colors=[palette.STATUS_COLORS[s] for s in statuses["status"]]),
-        textinfo="value+percent", hovertemplate="%{label}: %{value}<extra></extra>",
-    ))
-    alt = f"{title}. " + ", ".join(f"{lab}: {fmt_int(v, lang)}" for lab, v in zip(labels, statuses["projects"], strict=True))
+    fig = go.Figure(
+        go.Pie(
+            labels=labels,
+            values=statuses["projects"],
+            hole=0.55,
+            sort=False,
+            marker=dict(colors=[palette.STATUS_COLORS[s] for s in statuses["status"]]),
+            textinfo="value+percent",
+            hovertemplate="%{label}: %{value}<extra></extra>",
+        )
+    )
+    alt = f"{title}. " + ", ".join(
+        f"{lab}: {fmt_int(v, lang)}" for lab, v in zip(labels, statuses["projects"], strict=True)
+    )
     return _style(fig, title, lang, alt, height=380)
 
 
@@ -323,13 +422,18 @@ def city_bars(cities: pd.DataFrame, lang: str, title: str, value: str = "value")
         return empty_figure(lang, title)
     data = cities.iloc[::-1]
     colors = palette.color_map(data["country_id"].astype(str), palette.COUNTRY_COLORS)
-    fig = go.Figure(go.Bar(
-        x=data[value], y=data[f"name_{lang}"], orientation="h",
-        marker_color=[colors[str(c)] for c in data["country_id"]],
-        text=[fmt_int(v, lang) for v in data[value]], textposition="auto",
-        customdata=data["id"].astype(str),
-        hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=data[value],
+            y=data[f"name_{lang}"],
+            orientation="h",
+            marker_color=[colors[str(c)] for c in data["country_id"]],
+            text=[fmt_int(v, lang) for v in data[value]],
+            textposition="auto",
+            customdata=data["id"].astype(str),
+            hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
+        )
+    )
     fig.update_yaxes(title_text="")
     alt = f"{title}. " + _top_phrase(list(cities[f"name_{lang}"]), list(cities[value]), lang)
     return _style(fig, title, lang, alt, height=max(300, 36 * len(data) + 120))

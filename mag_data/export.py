@@ -21,7 +21,9 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[col]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
-        if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
+        if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(
+            series
+        ):
             continue
         text = series.astype("string")
         risky = text.str.startswith(FORMULA_PREFIXES).fillna(False)

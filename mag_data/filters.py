@@ -156,8 +156,13 @@ def apply_filter(registry: Registry, f: Filter) -> View:
     participations = parts[keep]
     if geo_set:
         projects = projects[projects["id"].isin(participations["project_id"].unique())]
-    return View(members=members, projects=projects, participations=participations, filter=f,
-                registry=registry)
+    return View(
+        members=members,
+        projects=projects,
+        participations=participations,
+        filter=f,
+        registry=registry,
+    )
 
 
 def geo_options(members: pd.DataFrame, f: Filter, level: str) -> pd.DataFrame:

@@ -68,7 +68,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "filter.title": {"ru": "Фильтр", "en": "Filter"},
     "filter.macro_regions": {"ru": "Макрорегион", "en": "Macro-region"},
     "filter.countries": {"ru": "Страна", "en": "Country"},
-    "filter.federal_districts": {"ru": "Федеральный округ (Россия)", "en": "Federal district (Russia)"},
+    "filter.federal_districts": {
+        "ru": "Федеральный округ (Россия)",
+        "en": "Federal district (Russia)",
+    },
     "filter.subdivisions": {"ru": "Регион (субъект, область)", "en": "Region (subdivision)"},
     "filter.cities": {"ru": "Город", "en": "City"},
     "filter.areas": {"ru": "Направление сотрудничества", "en": "Cooperation area"},
@@ -96,7 +99,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "m.projects": {"ru": "Проектов", "en": "Projects"},
     "m.participations": {"ru": "Участий в проектах", "en": "Project participations"},
     "m.share_of_membership": {"ru": "Доля членов МАГ", "en": "Share of membership"},
-    "m.cross_border_share": {"ru": "Доля межгосударственных проектов", "en": "Cross-border projects"},
+    "m.cross_border_share": {
+        "ru": "Доля межгосударственных проектов",
+        "en": "Cross-border projects",
+    },
     "m.led": {"ru": "Ведущий город", "en": "Led"},
     "m.distance_km": {"ru": "Расстояние, км", "en": "Distance, km"},
     "m.year": {"ru": "Год начала", "en": "Start year"},
@@ -168,10 +174,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "city.partners": {"ru": "Партнёры по проектам", "en": "Project partners"},
     "city.shared": {"ru": "Общих проектов", "en": "Shared projects"},
     "city.nearest": {"ru": "Ближайшие города-члены", "en": "Nearest member cities"},
-    "city.distances": {"ru": "Расстояния до всех городов-членов (геодезические, км)",
-                       "en": "Distances to every member city (geodesic, km)"},
-    "city.no_projects": {"ru": "Проектов под выбранный фильтр нет.",
-                         "en": "No projects match the current filter."},
+    "city.distances": {
+        "ru": "Расстояния до всех городов-членов (геодезические, км)",
+        "en": "Distances to every member city (geodesic, km)",
+    },
+    "city.no_projects": {
+        "ru": "Проектов под выбранный фильтр нет.",
+        "en": "No projects match the current filter.",
+    },
     "city.aliases": {"ru": "Другие написания", "en": "Other spellings"},
     "city.capital": {"ru": "Столица государства", "en": "National capital"},
     "city.population_source": {"ru": "Источник численности", "en": "Population source"},
@@ -223,12 +233,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Проверьте разделители и кавычки в этой строке ({detail}).",
         "en": "Check the delimiters and quotes in this row ({detail}).",
     },
-    "problem.bad_xlsx": {"ru": "Книга Excel не читается", "en": "The Excel workbook cannot be read"},
+    "problem.bad_xlsx": {
+        "ru": "Книга Excel не читается",
+        "en": "The Excel workbook cannot be read",
+    },
     "hint.bad_xlsx": {
         "ru": "Пересохраните файл в Excel как .xlsx ({detail}).",
         "en": "Re-save the file from Excel as .xlsx ({detail}).",
     },
-    "problem.missing_column": {"ru": "Нет обязательного столбца", "en": "A required column is missing"},
+    "problem.missing_column": {
+        "ru": "Нет обязательного столбца",
+        "en": "A required column is missing",
+    },
     "hint.missing_column": {
         "ru": "Ожидаемые столбцы: {expected}.",
         "en": "Expected columns: {expected}.",
@@ -239,8 +255,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Remove it or rename it to one of: {expected}.",
     },
     "problem.duplicate_column": {"ru": "Столбец повторяется", "en": "The column appears twice"},
-    "hint.duplicate_column": {"ru": "Оставьте один столбец с этим именем.", "en": "Keep one column of that name."},
-    "problem.required_value": {"ru": "Пустое обязательное значение", "en": "A required value is empty"},
+    "hint.duplicate_column": {
+        "ru": "Оставьте один столбец с этим именем.",
+        "en": "Keep one column of that name.",
+    },
+    "problem.required_value": {
+        "ru": "Пустое обязательное значение",
+        "en": "A required value is empty",
+    },
     "hint.required_value": {"ru": "Заполните ячейку.", "en": "Fill in the cell."},
     "problem.control_characters": {
         "ru": "В тексте есть управляющие символы",
@@ -266,12 +288,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Формат ГГГГ-ММ-ДД (2024-03-01) или ДД.ММ.ГГГГ.",
         "en": "Format YYYY-MM-DD (2024-03-01) or DD.MM.YYYY.",
     },
-    "problem.out_of_range": {"ru": "Значение вне допустимого диапазона", "en": "Value out of range"},
+    "problem.out_of_range": {
+        "ru": "Значение вне допустимого диапазона",
+        "en": "Value out of range",
+    },
     "hint.out_of_range": {
         "ru": "Допустимо от {minimum} до {maximum}.",
         "en": "Allowed from {minimum} to {maximum}.",
     },
-    "problem.bad_pattern": {"ru": "Недопустимый формат значения", "en": "The value has the wrong format"},
+    "problem.bad_pattern": {
+        "ru": "Недопустимый формат значения",
+        "en": "The value has the wrong format",
+    },
     "hint.bad_pattern": {
         "ru": "Используйте латинские строчные буквы, цифры и дефис (шаблон {pattern}).",
         "en": "Use lower-case Latin letters, digits and hyphens (pattern {pattern}).",
@@ -291,9 +319,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "У всех городов одной группы ({group}) значение должно совпадать.",
         "en": "All cities of one group ({group}) must share this value.",
     },
-    "problem.several_capitals": {"ru": "В стране несколько столиц", "en": "Several capitals in one country"},
-    "hint.several_capitals": {"ru": "Отмечено столиц: {count}.", "en": "Capitals flagged: {count}."},
-    "problem.end_before_start": {"ru": "Окончание раньше начала", "en": "End date before start date"},
+    "problem.several_capitals": {
+        "ru": "В стране несколько столиц",
+        "en": "Several capitals in one country",
+    },
+    "hint.several_capitals": {
+        "ru": "Отмечено столиц: {count}.",
+        "en": "Capitals flagged: {count}.",
+    },
+    "problem.end_before_start": {
+        "ru": "Окончание раньше начала",
+        "en": "End date before start date",
+    },
     "hint.end_before_start": {"ru": "Проверьте даты проекта.", "en": "Check the project's dates."},
     "problem.budget_without_currency": {"ru": "Бюджет без валюты", "en": "Budget without currency"},
     "hint.budget_without_currency": {
@@ -317,8 +354,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "hint.lead_count": {"ru": "Ведущих: {count}.", "en": "Leads: {count}."},
     "problem.more_problems": {"ru": "И ещё такие же ошибки", "en": "And more of the same"},
     "hint.more_problems": {"ru": "Ещё {count} строк(и).", "en": "{count} more row(s)."},
-    "problem.columns": {"ru": "Файл;Строка;Столбец;Значение;Проблема;Как исправить",
-                        "en": "File;Row;Column;Value;Problem;How to fix"},
+    "problem.columns": {
+        "ru": "Файл;Строка;Столбец;Значение;Проблема;Как исправить",
+        "en": "File;Row;Column;Value;Problem;How to fix",
+    },
 }
 
 
@@ -388,11 +427,15 @@ def describe_problem(problem: Problem, lang: str = DEFAULT_LANG) -> tuple[str, s
     return message, hint
 
 
-def problems_table(problems: list[Problem] | tuple[Problem, ...], lang: str = DEFAULT_LANG) -> list[dict[str, Any]]:
+def problems_table(
+    problems: list[Problem] | tuple[Problem, ...], lang: str = DEFAULT_LANG
+) -> list[dict[str, Any]]:
     """Rows (file, row, column, value, problem, hint) with headers in ``lang``."""
     headers = t("problem.columns", lang).split(";")
     rows = []
     for p in problems:
         message, hint = describe_problem(p, lang)
-        rows.append(dict(zip(headers, [p.file, p.row, p.column, p.value, message, hint], strict=True)))
+        rows.append(
+            dict(zip(headers, [p.file, p.row, p.column, p.value, message, hint], strict=True))
+        )
     return rows

@@ -13,14 +13,39 @@ from typing import Any, Literal
 Severity = Literal["error", "warning"]
 
 # Every problem code the loaders emit; each has a message and hint in ``i18n.TEXTS``.
-CODES = frozenset({
-    "file_missing", "empty_file", "binary_file", "bad_encoding", "mojibake", "malformed_row",
-    "bad_xlsx", "missing_column", "extra_column", "duplicate_column", "required_value",
-    "control_characters", "too_long", "bad_int", "bad_float", "bad_bool", "bad_date",
-    "out_of_range", "bad_pattern", "unknown_value", "duplicate_id", "inconsistent_value",
-    "several_capitals", "end_before_start", "budget_without_currency", "unknown_project",
-    "unknown_member", "lead_count", "more_problems",
-})
+CODES = frozenset(
+    {
+        "file_missing",
+        "empty_file",
+        "binary_file",
+        "bad_encoding",
+        "mojibake",
+        "malformed_row",
+        "bad_xlsx",
+        "missing_column",
+        "extra_column",
+        "duplicate_column",
+        "required_value",
+        "control_characters",
+        "too_long",
+        "bad_int",
+        "bad_float",
+        "bad_bool",
+        "bad_date",
+        "out_of_range",
+        "bad_pattern",
+        "unknown_value",
+        "duplicate_id",
+        "inconsistent_value",
+        "several_capitals",
+        "end_before_start",
+        "budget_without_currency",
+        "unknown_project",
+        "unknown_member",
+        "lead_count",
+        "more_problems",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -68,48 +68,100 @@ class Registry:
         return int(years.min()), int(years.max())
 
 
-def _issues(problems: list[Problem], code: str, file: str, mask: pd.Series, frame: pd.DataFrame,
-            column: str, **params) -> None:
+def _issues(
+    problems: list[Problem],
+    code: str,
+    file: str,
+    mask: pd.Series,
+    frame: pd.DataFrame,
+    column: str,
+    **params,
+) -> None:
     """Append one problem per True row of mask (capped), for cross-table checks."""
     rows = mask.to_numpy().nonzero()[0]
     for i in rows[:MAX_PROBLEMS_PER_CHECK]:
-        problems.append(Problem(file=file, code=code, row=int(i) + 2, column=column,
-                                value=str(frame[column].iloc[i]), params=dict(params)))
+        problems.append(
+            Problem(
+                file=file,
+                code=code,
+                row=int(i) + 2,
+                column=column,
+                value=str(frame[column].iloc[i]),
+                params=dict(params),
+            )
+        )
     if len(rows) > MAX_PROBLEMS_PER_CHECK:
-        problems.append(Problem(file=file, code="more_problems", column=column,
-                                params={"count": len(rows) - MAX_PROBLEMS_PER_CHECK,
-                                        "of_code": code}))
+        problems.append(
+            Problem(
+                file=file,
+                code="more_problems",
+                column=column,
+                params={"count": len(rows) - MAX_PROBLEMS_PER_CHECK, "of_code": code},
+            )
+        )
 
 
 def check_members(members: pd.DataFrame, file: str) -> list[Problem]:
     """Per-country consistency: one country id, one set of names, ISO code and macro-region."""
     problems: list[Problem] = []
-    for group_col, cols in (("country_id", COUNTRY_COLUMNS), ("macro_region_id", MACRO_REGION_COLUMNS)):
+    for group_col, cols in (
+        ("country_id", COUNTRY_COLUMNS),
+        ("macro_region_id", MACRO_REGION_COLUMNS),
+    ):
         for col in cols:
             values = members[[group_col, col]].astype("string").fillna("")
             first = values.groupby(group_col, observed=True)[col].transform("first")
-            _issues(problems, "inconsistent_value", file, values[col] != first, members, col,
-                    group=group_col)
+            _issues(
+                problems,
+                "inconsistent_value",
+                file,
+                values[col] != first,
+                members,
+                col,
+                group=group_col,
+            )
     capitals = members[members["is_capital"]].groupby("country_id", observed=True).size()
     for country_id, count in capitals[capitals > 1].items():
-        problems.append(Problem(file=file, code="several_capitals", column="is_capital",
-                                value=str(country_id), severity="warning",
-                                params={"count": int(count)}))
+        problems.append(
+            Problem(
+                file=file,
+                code="several_capitals",
+                column="is_capital",
+                value=str(country_id),
+                severity="warning",
+                params={"count": int(count)},
+            )
+        )
     return problems
 
 
-def check_projects(projects: pd.DataFrame, areas: pd.DataFrame, tasks: pd.DataFrame,
-                   file: str) -> list[Problem]:
+def check_projects(
+    projects: pd.DataFrame, areas: pd.DataFrame, tasks: pd.DataFrame, file: str
+) -> list[Problem]:
     """Areas and tasks must exist; an end date is not before its start; a budget has a currency."""
     problems: list[Problem] = []
     area_ids = set(areas["id"].astype(str))
     bad_area = projects["area_id"].notna() & ~projects["area_id"].astype(str).isin(area_ids)
-    _issues(problems, "unknown_value", file, bad_area, projects, "area_id",
-            allowed=", ".join(sorted(area_ids)))
+    _issues(
+        problems,
+        "unknown_value",
+        file,
+        bad_area,
+        projects,
+        "area_id",
+        allowed=", ".join(sorted(area_ids)),
+    )
     task_ids = set(tasks["id"].astype(str))
     bad_task = projects["task_id"].notna() & ~projects["task_id"].astype(str).isin(task_ids)
-    _issues(problems, "unknown_value", file, bad_task, projects, "task_id",
-            allowed=", ".join(sorted(task_ids)))
+    _issues(
+        problems,
+        "unknown_value",
+        file,
+        bad_task,
+        projects,
+        "task_id",
+        allowed=", ".join(sorted(task_ids)),
+    )
     ends_early = projects["end_date"].notna() & (projects["end_date"] < projects["start_date"])
     _issues(problems, "end_before_start", file, ends_early, projects, "end_date")
     no_currency = projects["budget"].notna() & projects["currency"].isna()
@@ -117,8 +169,9 @@ def check_projects(projects: pd.DataFrame, areas: pd.DataFrame, tasks: pd.DataFr
     return problems
 
 
-def check_participants(participants: pd.DataFrame, members: pd.DataFrame,
-                       projects: pd.DataFrame, file: str) -> list[Problem]:
+def check_participants(
+    participants: pd.DataFrame, members: pd.DataFrame, projects: pd.DataFrame, file: str
+) -> list[Problem]:
     """Every participant names a known project and a known member; one lead per project."""
     problems: list[Problem] = []
     unknown_project = ~participants["project_id"].isin(set(projects["id"]))
@@ -128,9 +181,16 @@ def check_participants(participants: pd.DataFrame, members: pd.DataFrame,
     leads = participants["role"].astype(str).eq("lead").groupby(participants["project_id"]).sum()
     without_lead = leads[leads != 1]
     for project_id, count in list(without_lead.items())[:MAX_PROBLEMS_PER_CHECK]:
-        problems.append(Problem(file=file, code="lead_count", column="role",
-                                value=str(project_id), severity="warning",
-                                params={"count": int(count)}))
+        problems.append(
+            Problem(
+                file=file,
+                code="lead_count",
+                column="role",
+                value=str(project_id),
+                severity="warning",
+                params={"count": int(count)},
+            )
+        )
     return problems
 
 
@@ -157,8 +217,8 @@ def slugify(text: pd.Series) -> pd.Series:
 def derive_members(members: pd.DataFrame) -> pd.DataFrame:
     """Add ``federal_district_id`` and ``subdivision_id`` (ISO 3166-2 code, else a slug) for filters."""
     fd = slugify(members["federal_district_en"]).replace("", pd.NA)
-    subdivision = members["subdivision_code"].astype("string").fillna(
-        slugify(members["subdivision_en"])
+    subdivision = (
+        members["subdivision_code"].astype("string").fillna(slugify(members["subdivision_en"]))
     )
     return members.assign(
         federal_district_id=fd.astype("category"),
@@ -166,8 +226,9 @@ def derive_members(members: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def derive_projects(projects: pd.DataFrame, participants: pd.DataFrame,
-                    members: pd.DataFrame) -> pd.DataFrame:
+def derive_projects(
+    projects: pd.DataFrame, participants: pd.DataFrame, members: pd.DataFrame
+) -> pd.DataFrame:
     """Add start_year, participant count and the cross-border flag (partners in >1 country)."""
     country = participants["member_id"].map(members.set_index("id")["country_id"].astype(str))
     per_project = (
@@ -184,23 +245,38 @@ def derive_projects(projects: pd.DataFrame, participants: pd.DataFrame,
     )
 
 
-def derive_participations(participants: pd.DataFrame, projects: pd.DataFrame,
-                          members: pd.DataFrame) -> pd.DataFrame:
+def derive_participations(
+    participants: pd.DataFrame, projects: pd.DataFrame, members: pd.DataFrame
+) -> pd.DataFrame:
     """One row per participation with the project's and the member's attributes joined on."""
     project_cols = ["id", "area_id", "status", "start_year", "cross_border"]
-    member_cols = ["id", "country_id", "macro_region_id", "subdivision_id",
-                   "federal_district_id"]
+    member_cols = ["id", "country_id", "macro_region_id", "subdivision_id", "federal_district_id"]
     out = participants.merge(
         projects[project_cols].rename(columns={"id": "project_id"}), on="project_id", how="inner"
     ).merge(members[member_cols].rename(columns={"id": "member_id"}), on="member_id", how="inner")
-    for col in ("project_id", "member_id", "area_id", "status", "country_id", "macro_region_id",
-                "subdivision_id", "federal_district_id", "role"):
+    for col in (
+        "project_id",
+        "member_id",
+        "area_id",
+        "status",
+        "country_id",
+        "macro_region_id",
+        "subdivision_id",
+        "federal_district_id",
+        "role",
+    ):
         out[col] = out[col].astype("category")
     return out
 
 
-def _read(folder: Path, spec: TableSpec, problems: list[Problem], files: list[FileInfo],
-          digest: hashlib._Hash, overrides: Mapping[str, bytes] | None) -> pd.DataFrame:
+def _read(
+    folder: Path,
+    spec: TableSpec,
+    problems: list[Problem],
+    files: list[FileInfo],
+    digest: hashlib._Hash,
+    overrides: Mapping[str, bytes] | None,
+) -> pd.DataFrame:
     path = folder / spec.file
     if overrides is not None and spec.file in overrides:
         raw = overrides[spec.file]
@@ -208,8 +284,9 @@ def _read(folder: Path, spec: TableSpec, problems: list[Problem], files: list[Fi
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            problems.append(Problem(file=spec.file, code="file_missing",
-                                    params={"folder": str(folder)}))
+            problems.append(
+                Problem(file=spec.file, code="file_missing", params={"folder": str(folder)})
+            )
             return pd.DataFrame(columns=spec.column_names)
     digest.update(spec.file.encode() + b"\0" + raw)
     table, read_problems = read_table(raw, spec.file)
@@ -233,8 +310,9 @@ def file_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def load_registry(folder: Path | str = config.DATA_DIR,
-                  overrides: Mapping[str, bytes] | None = None) -> Registry:
+def load_registry(
+    folder: Path | str = config.DATA_DIR, overrides: Mapping[str, bytes] | None = None
+) -> Registry:
     """Load and validate all registers from ``folder``.
 
     ``overrides`` maps a file name to bytes that replace that file (used to validate an upload

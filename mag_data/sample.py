@@ -18,13 +18,19 @@ TOPICS: dict[str, list[tuple[str, str]]] = {
         ("Выставка-ярмарка товаров местных производителей", "Local producers trade fair"),
         ("Совместный инвестиционный каталог", "Joint investment catalogue"),
         ("Торговая миссия малого бизнеса", "Small business trade mission"),
-        ("Логистический коридор для городских предприятий", "Logistics corridor for city enterprises"),
+        (
+            "Логистический коридор для городских предприятий",
+            "Logistics corridor for city enterprises",
+        ),
         ("Обмен опытом в сфере муниципальных закупок", "Exchange on municipal procurement"),
     ],
     "science_technology": [
         ("Цифровая платформа городских услуг", "Digital platform for city services"),
         ("Умный городской транспорт", "Smart urban transport"),
-        ("Энергосбережение в жилищно-коммунальном хозяйстве", "Energy saving in housing and utilities"),
+        (
+            "Энергосбережение в жилищно-коммунальном хозяйстве",
+            "Energy saving in housing and utilities",
+        ),
         ("Сеть городских технопарков", "Network of city technology parks"),
         ("Мониторинг качества воздуха", "Air quality monitoring"),
         ("Открытые данные городов", "Open city data"),
@@ -126,9 +132,12 @@ def generate_projects(
         pos = np.searchsorted(ids, lonely)
         extra_idx = (lead_idx[pos] + 1) % len(member_ids)
         participants = pd.concat(
-            [participants, pd.DataFrame({"project_id": lonely,
-                                         "member_id": member_ids[extra_idx],
-                                         "role": "partner"})],
+            [
+                participants,
+                pd.DataFrame(
+                    {"project_id": lonely, "member_id": member_ids[extra_idx], "role": "partner"}
+                ),
+            ],
             ignore_index=True,
         )
     participants = participants.sort_values(

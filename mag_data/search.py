@@ -35,8 +35,11 @@ def name_index(members: pd.DataFrame, aliases: pd.DataFrame) -> pd.DataFrame:
         pd.DataFrame({"key": members[col].astype(str), "member_id": members["id"].astype(str)})
         for col in ("name_ru", "name_en", "id")
     ]
-    frames.append(pd.DataFrame({"key": aliases["alias"].astype(str),
-                                "member_id": aliases["member_id"].astype(str)}))
+    frames.append(
+        pd.DataFrame(
+            {"key": aliases["alias"].astype(str), "member_id": aliases["member_id"].astype(str)}
+        )
+    )
     index = pd.concat(frames, ignore_index=True)
     index["key"] = index["key"].map(normalise)
     return index[index["key"] != ""].drop_duplicates().reset_index(drop=True)
@@ -51,8 +54,11 @@ def find_members(members: pd.DataFrame, aliases: pd.DataFrame, query: str) -> li
     if not key:
         return []
     index = name_index(members, aliases)
-    for mask in (index["key"] == key, index["key"].str.startswith(key),
-                 index["key"].str.contains(key, regex=False)):
+    for mask in (
+        index["key"] == key,
+        index["key"].str.startswith(key),
+        index["key"].str.contains(key, regex=False),
+    ):
         found = set(index.loc[mask, "member_id"])
         if found:
             return [m for m in members["id"].astype(str) if m in found]

@@ -15,16 +15,21 @@ def members_table(view: View, lang: str) -> pd.DataFrame:
     """The member cities of a view: name, country, region, district, population, capital."""
     m = view.members
     cities = agg.by_city(view).set_index("id")
-    return pd.DataFrame({
-        t("col.city", lang): m[f"name_{lang}"].astype(str).to_numpy(),
-        t("col.country", lang): m[f"country_{lang}"].astype(str).to_numpy(),
-        t("col.subdivision", lang): m[f"subdivision_{lang}"].astype(str).to_numpy(),
-        t("col.federal_district", lang): m[f"federal_district_{lang}"].astype("string").fillna("").to_numpy(),
-        t("col.population", lang): m["population"].astype("int64").to_numpy(),
-        t("col.population_year", lang): m["population_year"].astype("Int64").to_numpy(),
-        t("col.capital", lang): m["is_capital"].astype(bool).to_numpy(),
-        t("m.projects", lang): cities.reindex(m["id"].astype(str))["projects"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("col.city", lang): m[f"name_{lang}"].astype(str).to_numpy(),
+            t("col.country", lang): m[f"country_{lang}"].astype(str).to_numpy(),
+            t("col.subdivision", lang): m[f"subdivision_{lang}"].astype(str).to_numpy(),
+            t("col.federal_district", lang): m[f"federal_district_{lang}"]
+            .astype("string")
+            .fillna("")
+            .to_numpy(),
+            t("col.population", lang): m["population"].astype("int64").to_numpy(),
+            t("col.population_year", lang): m["population_year"].astype("Int64").to_numpy(),
+            t("col.capital", lang): m["is_capital"].astype(bool).to_numpy(),
+            t("m.projects", lang): cities.reindex(m["id"].astype(str))["projects"].to_numpy(),
+        }
+    )
 
 
 def geo_table(view: View, lang: str, level: str = "country") -> pd.DataFrame:
@@ -32,16 +37,20 @@ def geo_table(view: View, lang: str, level: str = "country") -> pd.DataFrame:
     data = agg.by_country(view) if level == "country" else agg.by_macro_region(view)
     base = "country" if level == "country" else "macro_region"
     areas = view.registry.areas
-    out = pd.DataFrame({
-        t(f"col.{base}", lang): data[f"{base}_{lang}"].astype(str),
-        t("m.members", lang): data["members"],
-        t("m.population", lang): data["population"],
-        t("m.share_of_membership", lang) + ", %": (data["share_of_membership"] * 100).round(1),
-        t("m.projects", lang): data["projects"],
-        t("m.participations", lang): data["participations"],
-    })
+    out = pd.DataFrame(
+        {
+            t(f"col.{base}", lang): data[f"{base}_{lang}"].astype(str),
+            t("m.members", lang): data["members"],
+            t("m.population", lang): data["population"],
+            t("m.share_of_membership", lang) + ", %": (data["share_of_membership"] * 100).round(1),
+            t("m.projects", lang): data["projects"],
+            t("m.participations", lang): data["participations"],
+        }
+    )
     for _, area in areas.iterrows():
-        out[f"{t('m.projects', lang)}: {area[f'name_{lang}']}"] = data[f"area:{area['id']}"].to_numpy()
+        out[f"{t('m.projects', lang)}: {area[f'name_{lang}']}"] = data[
+            f"area:{area['id']}"
+        ].to_numpy()
     return out
 
 
@@ -53,28 +62,45 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
     mine = parts[(parts["member_id"].astype(str) == member_id) & parts["project_id"].isin(allowed)]
     projects = registry.projects.set_index("id")
     names = registry.members.set_index(registry.members["id"].astype(str))[f"name_{lang}"]
-    others = parts[parts["project_id"].isin(mine["project_id"]) & (parts["member_id"].astype(str) != member_id)]
+    others = parts[
+        parts["project_id"].isin(mine["project_id"]) & (parts["member_id"].astype(str) != member_id)
+    ]
     partners = (
         others.assign(name=others["member_id"].astype(str).map(names))
-        .groupby(others["project_id"].astype(str))["name"].agg(lambda s: ", ".join(sorted(s)))
+        .groupby(others["project_id"].astype(str))["name"]
+        .agg(lambda s: ", ".join(sorted(s)))
     )
     areas = registry.areas.set_index("id")[f"name_{lang}"]
     rows = []
     for pid, role in zip(mine["project_id"].astype(str), mine["role"].astype(str), strict=True):
         p = projects.loc[pid]
-        rows.append({
-            t("col.project", lang): p[f"title_{lang}"],
-            t("col.area", lang): areas.get(str(p["area_id"]), str(p["area_id"])),
-            t("col.status", lang): t(f"status.{p['status']}", lang),
-            t("col.start", lang): p["start_date"].date() if pd.notna(p["start_date"]) else None,
-            t("col.end", lang): p["end_date"].date() if pd.notna(p["end_date"]) else None,
-            t("col.role", lang): t(f"role.{role}", lang),
-            t("col.partners", lang): partners.get(pid, ""),
-        })
-    columns = [t(k, lang) for k in ("col.project", "col.area", "col.status", "col.start", "col.end",
-                                    "col.role", "col.partners")]
+        rows.append(
+            {
+                t("col.project", lang): p[f"title_{lang}"],
+                t("col.area", lang): areas.get(str(p["area_id"]), str(p["area_id"])),
+                t("col.status", lang): t(f"status.{p['status']}", lang),
+                t("col.start", lang): p["start_date"].date() if pd.notna(p["start_date"]) else None,
+                t("col.end", lang): p["end_date"].date() if pd.notna(p["end_date"]) else None,
+                t("col.role", lang): t(f"role.{role}", lang),
+                t("col.partners", lang): partners.get(pid, ""),
+            }
+        )
+    columns = [
+        t(k, lang)
+        for k in (
+            "col.project",
+            "col.area",
+            "col.status",
+            "col.start",
+            "col.end",
+            "col.role",
+            "col.partners",
+        )
+    ]
     table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(t("col.start", lang), ascending=False, na_position="last").reset_index(drop=True)
+    return table.sort_values(t("col.start", lang), ascending=False, na_position="last").reset_index(
+        drop=True
+    )
 
 
 def city_partners(view: View, member_id: str) -> pd.DataFrame:
@@ -82,14 +108,18 @@ def city_partners(view: View, member_id: str) -> pd.DataFrame:
     links = agg.partner_links(view)
     mine = links[(links["member_id_a"] == member_id) | (links["member_id_b"] == member_id)]
     partner = mine["member_id_b"].where(mine["member_id_a"] == member_id, mine["member_id_a"])
-    return pd.DataFrame({"id": partner.to_numpy(), "shared": mine["weight"].to_numpy()}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"id": partner.to_numpy(), "shared": mine["weight"].to_numpy()}
+    ).reset_index(drop=True)
 
 
 def distances_table(members: pd.DataFrame, member_id: str, lang: str) -> pd.DataFrame:
     """Geodesic distance (km, whole) from one city to every other member, nearest first."""
     d = geo.distances_from(members, member_id)
-    return pd.DataFrame({
-        t("col.city", lang): d[f"name_{lang}"].astype(str),
-        t("col.country", lang): d[f"country_{lang}"].astype(str),
-        t("m.distance_km", lang): d["distance_km"].round(0).astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            t("col.city", lang): d[f"name_{lang}"].astype(str),
+            t("col.country", lang): d[f"country_{lang}"].astype(str),
+            t("m.distance_km", lang): d["distance_km"].round(0).astype("int64"),
+        }
+    )

@@ -69,7 +69,12 @@ def read_text_table(raw: bytes, file: str) -> tuple[RawTable | None, list[Proble
         assert sample is not None
         line = text.count("\n", 0, sample.start()) + 1
         return None, [
-            Problem(file=file, code="mojibake", row=line, value=text[sample.start() : sample.start() + 12])
+            Problem(
+                file=file,
+                code="mojibake",
+                row=line,
+                value=text[sample.start() : sample.start() + 12],
+            )
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = sniff_delimiter(text)

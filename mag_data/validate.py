@@ -76,9 +76,7 @@ def convert_column(
     control = raw.str.contains(_CONTROL, regex=True)
     problems += _cell_problems(spec, file, column, raw, control, "control_characters")
     too_long = raw.str.len() > MAX_TEXT_LENGTH
-    problems += _cell_problems(
-        spec, file, column, raw, too_long, "too_long", limit=MAX_TEXT_LENGTH
-    )
+    problems += _cell_problems(spec, file, column, raw, too_long, "too_long", limit=MAX_TEXT_LENGTH)
 
     kind = column.kind
     if kind in ("int", "float"):
@@ -94,14 +92,26 @@ def convert_column(
         if column.minimum is not None:
             low = values.notna() & (values < column.minimum)
             problems += _cell_problems(
-                spec, file, column, raw, low.astype(bool), "out_of_range",
-                minimum=column.minimum, maximum=column.maximum,
+                spec,
+                file,
+                column,
+                raw,
+                low.astype(bool),
+                "out_of_range",
+                minimum=column.minimum,
+                maximum=column.maximum,
             )
         if column.maximum is not None:
             high = values.notna() & (values > column.maximum)
             problems += _cell_problems(
-                spec, file, column, raw, high.astype(bool), "out_of_range",
-                minimum=column.minimum, maximum=column.maximum,
+                spec,
+                file,
+                column,
+                raw,
+                high.astype(bool),
+                "out_of_range",
+                minimum=column.minimum,
+                maximum=column.maximum,
             )
         return values, problems
     if kind == "bool":
@@ -133,7 +143,9 @@ def convert_column(
     return values.astype("string"), problems
 
 
-def validate_table(spec: TableSpec, file: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+def validate_table(
+    spec: TableSpec, file: str, frame: pd.DataFrame
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check columns and convert every cell; returns the typed frame and all problems found."""
     problems: list[Problem] = []
     expected = spec.column_names
@@ -141,14 +153,23 @@ def validate_table(spec: TableSpec, file: str, frame: pd.DataFrame) -> tuple[pd.
     for name in expected:
         if name not in present:
             problems.append(
-                Problem(file=file, code="missing_column", column=name,
-                        params={"expected": ", ".join(expected)})
+                Problem(
+                    file=file,
+                    code="missing_column",
+                    column=name,
+                    params={"expected": ", ".join(expected)},
+                )
             )
     for name in present:
         if name not in expected:
             problems.append(
-                Problem(file=file, code="extra_column", column=name, value=name,
-                        params={"expected": ", ".join(expected)})
+                Problem(
+                    file=file,
+                    code="extra_column",
+                    column=name,
+                    value=name,
+                    params={"expected": ", ".join(expected)},
+                )
             )
     duplicated_headers = [c for c in set(present) if present.count(c) > 1]
     for name in duplicated_headers:
@@ -172,7 +193,13 @@ def validate_table(spec: TableSpec, file: str, frame: pd.DataFrame) -> tuple[pd.
         for i in _rows(dup):
             first = int(np.flatnonzero((keys == keys.iloc[i]).all(axis=1).to_numpy())[0]) + 2
             problems.append(
-                Problem(file=file, code="duplicate_id", row=int(i) + 2, column=",".join(key),
-                        value=str(key_raw.iloc[i]), params={"first_row": first})
+                Problem(
+                    file=file,
+                    code="duplicate_id",
+                    row=int(i) + 2,
+                    column=",".join(key),
+                    value=str(key_raw.iloc[i]),
+                    params={"first_row": first},
+                )
             )
     return out, problems

@@ -19,28 +19,47 @@ if view.projects.empty:
     st.stop()
 
 head = agg.headline(view)
-st.markdown("**" + t("areas.cross_border", lang, share=fmt_pct(head.cross_border_share, 1, lang)) + "**")
+st.markdown(
+    "**" + t("areas.cross_border", lang, share=fmt_pct(head.cross_border_share, 1, lang)) + "**"
+)
 
 left, right = st.columns([3, 2])
 with left:
-    widgets.show_chart(charts.area_bars(agg.by_area(view), lang), key="areas_bars",
-                       filename="projects_by_area")
+    widgets.show_chart(
+        charts.area_bars(agg.by_area(view), lang), key="areas_bars", filename="projects_by_area"
+    )
 with right:
-    widgets.show_chart(charts.status_donut(agg.by_status(view), lang), key="areas_status",
-                       filename="projects_by_status")
+    widgets.show_chart(
+        charts.status_donut(agg.by_status(view), lang),
+        key="areas_status",
+        filename="projects_by_status",
+    )
 
 widgets.show_chart(
-    charts.area_country_heatmap(agg.area_country_matrix(view), registry.areas, agg.by_country(view), lang),
-    key="areas_heatmap", filename="area_by_country",
+    charts.area_country_heatmap(
+        agg.area_country_matrix(view), registry.areas, agg.by_country(view), lang
+    ),
+    key="areas_heatmap",
+    filename="area_by_country",
 )
-widgets.show_chart(charts.year_bars(agg.by_year(view), registry.areas, lang), key="areas_years",
-                   filename="projects_by_year")
+widgets.show_chart(
+    charts.year_bars(agg.by_year(view), registry.areas, lang),
+    key="areas_years",
+    filename="projects_by_year",
+)
 
 st.subheader(t("areas.top", lang))
 area_labels = {"": t("areas.all", lang)} | dict(
-    zip(registry.areas["id"].astype(str), registry.areas[f"name_{lang}"].astype(str), strict=True))
-area = st.selectbox(t("areas.top_area", lang), options=list(area_labels),
-                    format_func=area_labels.__getitem__, key="areas_top_area")
+    zip(registry.areas["id"].astype(str), registry.areas[f"name_{lang}"].astype(str), strict=True)
+)
+area = st.selectbox(
+    t("areas.top_area", lang),
+    options=list(area_labels),
+    format_func=area_labels.__getitem__,
+    key="areas_top_area",
+)
 top = agg.top_cities(view, n=10, area_id=area or None)
-title = f"{t('areas.top', lang)}: {area_labels[area].lower() if area else t('areas.all', lang).lower()}"
+title = (
+    f"{t('areas.top', lang)}: {area_labels[area].lower() if area else t('areas.all', lang).lower()}"
+)
 widgets.show_chart(charts.city_bars(top, lang, title), key="areas_top_chart", filename="top_cities")

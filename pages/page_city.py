@@ -21,8 +21,13 @@ if wanted not in names:
     in_view = list(view.members["id"].astype(str))
     wanted = in_view[0] if in_view else ("moscow" if "moscow" in names else ids[0])
 st.session_state["page_profile"] = wanted
-city_id = st.selectbox(t("city.choose", lang), options=ids, index=ids.index(wanted),
-                       format_func=names.__getitem__, key="city_select")
+city_id = st.selectbox(
+    t("city.choose", lang),
+    options=ids,
+    index=ids.index(wanted),
+    format_func=names.__getitem__,
+    key="city_select",
+)
 st.session_state["page_profile"] = city_id
 city = members.set_index(members["id"].astype(str)).loc[city_id]
 if city_id not in set(view.members["id"].astype(str)):
@@ -33,17 +38,26 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("col.country", lang), str(city[f"country_{lang}"]))
 c2.metric(t("col.subdivision", lang), str(city[f"subdivision_{lang}"]))
 year = city["population_year"]
-c3.metric(t("col.population", lang), fmt_int(city["population"], lang),
-          help=f"{t('city.population_source', lang)}: {city['population_source']}"
-          + (f" ({int(year)})" if year is not None and str(year) != "<NA>" else ""))
-c4.metric(t("col.federal_district", lang), str(city[f"federal_district_{lang}"])
-          if str(city[f"federal_district_{lang}"]) not in ("nan", "<NA>", "None") else "—")
+c3.metric(
+    t("col.population", lang),
+    fmt_int(city["population"], lang),
+    help=f"{t('city.population_source', lang)}: {city['population_source']}"
+    + (f" ({int(year)})" if year is not None and str(year) != "<NA>" else ""),
+)
+c4.metric(
+    t("col.federal_district", lang),
+    str(city[f"federal_district_{lang}"])
+    if str(city[f"federal_district_{lang}"]) not in ("nan", "<NA>", "None")
+    else "—",
+)
 facts = [
     f"{t('city.coordinates', lang)}: {fmt_float(city['lat'], 4, lang)}°, {fmt_float(city['lon'], 4, lang)}°",
 ]
 if bool(city["is_capital"]):
     facts.append(t("city.capital", lang))
-aliases = registry.aliases[registry.aliases["member_id"].astype(str) == city_id]["alias"].astype(str)
+aliases = registry.aliases[registry.aliases["member_id"].astype(str) == city_id]["alias"].astype(
+    str
+)
 if len(aliases):
     facts.append(f"{t('city.aliases', lang)}: {', '.join(aliases)}")
 for line in facts:
@@ -70,10 +84,13 @@ if not partners.empty:
 st.subheader(t("city.nearest", lang))
 distances = tables.distances_table(members, city_id, lang)
 nearest = distances.head(10)
-near_members = members.set_index(members[f"name_{lang}"].astype(str)).loc[nearest[t("col.city", lang)]]
+near_members = members.set_index(members[f"name_{lang}"].astype(str)).loc[
+    nearest[t("col.city", lang)]
+]
 fig = charts.city_bars(
     near_members.reset_index(drop=True).assign(value=nearest[t("m.distance_km", lang)].to_numpy()),
-    lang, f"{t('city.nearest', lang)}: {names[city_id]}",
+    lang,
+    f"{t('city.nearest', lang)}: {names[city_id]}",
 )
 fig.update_xaxes(title_text=t("m.distance_km", lang))
 widgets.show_chart(fig, key="city_nearest", filename=f"nearest_{city_id}")

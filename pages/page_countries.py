@@ -21,14 +21,26 @@ if view.members.empty:
     st.stop()
 
 c1, c2 = st.columns([1, 2])
-level = c1.segmented_control(
-    t("countries.level", lang), options=["country", "macro_region"], default="country",
-    format_func=lambda o: t(f"countries.level.{o}", lang), key="countries_level",
-) or "country"
-measure = c2.segmented_control(
-    t("countries.measure", lang), options=list(MEASURES), default="members",
-    format_func=lambda m: t(f"m.{m}", lang), key="countries_measure",
-) or "members"
+level = (
+    c1.segmented_control(
+        t("countries.level", lang),
+        options=["country", "macro_region"],
+        default="country",
+        format_func=lambda o: t(f"countries.level.{o}", lang),
+        key="countries_level",
+    )
+    or "country"
+)
+measure = (
+    c2.segmented_control(
+        t("countries.measure", lang),
+        options=list(MEASURES),
+        default="members",
+        format_func=lambda m: t(f"m.{m}", lang),
+        key="countries_measure",
+    )
+    or "members"
+)
 
 
 def _filter_country() -> None:
@@ -40,22 +52,33 @@ def _filter_country() -> None:
 data = agg.by_country(view) if level == "country" else agg.by_macro_region(view)
 if level == "country":
     fig = charts.geo_bars(data, lang, measure, "country")
-    widgets.show_chart(fig, key="countries_bars", filename=f"{measure}_by_country",
-                       on_select=_filter_country)
+    widgets.show_chart(
+        fig, key="countries_bars", filename=f"{measure}_by_country", on_select=_filter_country
+    )
     st.caption(t("countries.click", lang))
 else:
     fig = charts.geo_bars(data, lang, measure, "macro_region")
     widgets.show_chart(fig, key="regions_bars", filename=f"{measure}_by_region")
 
-value = st.segmented_control(
-    t("countries.sunburst_value", lang), options=["members", "population"], default="members",
-    format_func=lambda m: t(f"m.{m}", lang), key="countries_sunburst_value",
-) or "members"
-widgets.show_chart(charts.membership_sunburst(view.members, lang, value), key="countries_sunburst",
-                   filename="membership_sunburst")
+value = (
+    st.segmented_control(
+        t("countries.sunburst_value", lang),
+        options=["members", "population"],
+        default="members",
+        format_func=lambda m: t(f"m.{m}", lang),
+        key="countries_sunburst_value",
+    )
+    or "members"
+)
+widgets.show_chart(
+    charts.membership_sunburst(view.members, lang, value),
+    key="countries_sunburst",
+    filename="membership_sunburst",
+)
 
 st.subheader(t("countries.table", lang))
 table = tables.geo_table(view, lang, level)
 st.dataframe(table, hide_index=True, width="stretch")
-widgets.download_buttons(table, "countries" if level == "country" else "regions", lang,
-                         key="countries_table")
+widgets.download_buttons(
+    table, "countries" if level == "country" else "regions", lang, key="countries_table"
+)

@@ -21,10 +21,16 @@ if view.members.empty:
     st.stop()
 
 c1, c2, c3 = st.columns([2, 2, 2])
-color_by = c1.segmented_control(
-    t("map.color_by", lang), options=["country", "macro_region"], default="country",
-    format_func=lambda o: t(f"map.color.{o}", lang), key="map_color_by",
-) or "country"
+color_by = (
+    c1.segmented_control(
+        t("map.color_by", lang),
+        options=["country", "macro_region"],
+        default="country",
+        format_func=lambda o: t(f"map.color.{o}", lang),
+        key="map_color_by",
+    )
+    or "country"
+)
 show_links = c2.toggle(t("map.links", lang), value=True, key="map_links")
 show_choropleth = c3.toggle(t("map.choropleth", lang), value=True, key="map_choropleth")
 
@@ -37,7 +43,9 @@ def _open_profile() -> None:
 
 
 fig = charts.member_map(
-    agg.by_city(view), lang, color_by=color_by,
+    agg.by_city(view),
+    lang,
+    color_by=color_by,
     links=agg.partner_links(view, max_links=MAX_LINKS) if show_links else None,
     countries=agg.by_country(view) if show_choropleth else None,
     height=680,

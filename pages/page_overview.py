@@ -31,19 +31,33 @@ with left:
 with right:
     fig = charts.geo_bars(agg.by_country(view), lang, "members")
     widgets.show_chart(fig, key="overview_countries", filename="members_by_country")
-    st.page_link(pages["countries"], label=f"{t('overview.more', lang)}: {t('page.countries', lang)}", icon="📊")
+    st.page_link(
+        pages["countries"],
+        label=f"{t('overview.more', lang)}: {t('page.countries', lang)}",
+        icon="📊",
+    )
 
 left, right = st.columns(2)
 with left:
-    widgets.show_chart(charts.area_bars(agg.by_area(view), lang), key="overview_areas",
-                       filename="projects_by_area")
-    st.page_link(pages["areas"], label=f"{t('overview.more', lang)}: {t('page.areas', lang)}", icon="🤝")
+    widgets.show_chart(
+        charts.area_bars(agg.by_area(view), lang), key="overview_areas", filename="projects_by_area"
+    )
+    st.page_link(
+        pages["areas"], label=f"{t('overview.more', lang)}: {t('page.areas', lang)}", icon="🤝"
+    )
 with right:
-    widgets.show_chart(charts.year_bars(agg.by_year(view), registry.areas, lang),
-                       key="overview_years", filename="projects_by_year")
+    widgets.show_chart(
+        charts.year_bars(agg.by_year(view), registry.areas, lang),
+        key="overview_years",
+        filename="projects_by_year",
+    )
 
 st.subheader(t("overview.members_table", lang))
 table = tables.members_table(view, lang)
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={t("col.population", lang): st.column_config.NumberColumn(format="localized")})
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={t("col.population", lang): st.column_config.NumberColumn(format="localized")},
+)
 widgets.download_buttons(table, "members", lang, key="overview_members")

@@ -26,7 +26,9 @@ MEMBER_ROWS = [
     "almaty,Алматы,Almaty,kazakhstan,Казахстан,Kazakhstan,KZ,central_asia,Центральная Азия,Central Asia,3,1,"
     "KZ-75,Алматы,Almaty,,,43.25,76.91667,200,2021,test,false,,1526384,test",
 ]
-PROJECT_HEADER = "id,title_ru,title_en,area_id,task_id,status,start_date,end_date,budget,currency,illustrative"
+PROJECT_HEADER = (
+    "id,title_ru,title_en,area_id,task_id,status,start_date,end_date,budget,currency,illustrative"
+)
 PROJECT_ROWS = [
     "P1,Проект 1,Project 1,trade_economic,restore_links,completed,2001-03-01,2002-03-01,1000,RUB,true",
     "P2,Проект 2,Project 2,social,,active,2010-05-01,2030-01-01,,,true",

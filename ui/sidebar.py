@@ -127,8 +127,11 @@ def render_language() -> str:
     if st.session_state.get(LANG_KEY) not in LANGS:
         st.session_state[LANG_KEY] = DEFAULT_LANG
     st.sidebar.segmented_control(
-        t("app.language", st.session_state[LANG_KEY]), options=list(LANGS),
-        format_func=LANG_NAMES.__getitem__, key=LANG_KEY, selection_mode="single",
+        t("app.language", st.session_state[LANG_KEY]),
+        options=list(LANGS),
+        format_func=LANG_NAMES.__getitem__,
+        key=LANG_KEY,
+        selection_mode="single",
     )
     # A segmented control can be deselected; fall back to the default language then.
     return st.session_state.get(LANG_KEY) or DEFAULT_LANG
@@ -138,8 +141,13 @@ def render_filter(registry: Registry, lang: str) -> Filter:
     """Draw the filter in the sidebar and return the Filter it describes."""
     sb = st.sidebar
     sb.subheader(t("filter.title", lang))
-    sb.text_input(t("filter.search", lang), key=SEARCH_KEY, on_change=_search_callback,
-                  args=(registry,), placeholder="Алма-Ата, Kharkov, Нур-Султан…")
+    sb.text_input(
+        t("filter.search", lang),
+        key=SEARCH_KEY,
+        on_change=_search_callback,
+        args=(registry,),
+        placeholder="Алма-Ата, Kharkov, Нур-Султан…",
+    )
     msg = st.session_state.get("_search_msg")
     if msg:
         query, ids = msg
@@ -157,26 +165,53 @@ def render_filter(registry: Registry, lang: str) -> Filter:
             continue  # no Russian city in scope: the federal-district level does not apply
         labels = dict(zip(options["id"], options[f"label_{lang}"].astype(str), strict=True))
         sb.multiselect(
-            t(f"filter.{level}", lang), options=list(labels), key=KEYS[level],
+            t(f"filter.{level}", lang),
+            options=list(labels),
+            key=KEYS[level],
             format_func=lambda i, labels=labels: labels.get(i, i),
-            placeholder=t("filter.all", lang), on_change=_prune_callback, args=(registry,),
+            placeholder=t("filter.all", lang),
+            on_change=_prune_callback,
+            args=(registry,),
         )
         current = _session_filter(registry)
 
     areas = registry.areas
     area_labels = dict(zip(areas["id"].astype(str), areas[f"name_{lang}"].astype(str), strict=True))
-    sb.multiselect(t("filter.areas", lang), options=list(area_labels), key=KEYS["areas"],
-                   format_func=lambda i: area_labels.get(i, i), placeholder=t("filter.all", lang))
-    sb.multiselect(t("filter.statuses", lang), options=list(STATUSES), key=KEYS["statuses"],
-                   format_func=lambda s: t(f"status.{s}", lang), placeholder=t("filter.all", lang))
+    sb.multiselect(
+        t("filter.areas", lang),
+        options=list(area_labels),
+        key=KEYS["areas"],
+        format_func=lambda i: area_labels.get(i, i),
+        placeholder=t("filter.all", lang),
+    )
+    sb.multiselect(
+        t("filter.statuses", lang),
+        options=list(STATUSES),
+        key=KEYS["statuses"],
+        format_func=lambda s: t(f"status.{s}", lang),
+        placeholder=t("filter.all", lang),
+    )
     lo, hi = registry.year_bounds
     if lo < hi:
         sb.slider(t("filter.years", lang), min_value=lo, max_value=hi, key=YEARS_KEY, step=1)
-    sb.button(t("filter.reset", lang), on_click=_reset_callback, args=(registry,),
-              key="f_reset", icon="🔄", width="stretch")
+    sb.button(
+        t("filter.reset", lang),
+        on_click=_reset_callback,
+        args=(registry,),
+        key="f_reset",
+        icon="🔄",
+        width="stretch",
+    )
     sb.caption(t("filter.link", lang))
     return _session_filter(registry)
 
 
-__all__ = ["QUERY_KEYS", "render_filter", "render_language", "seed_from_url", "select_cities",
-           "select_countries", "sync_url"]
+__all__ = [
+    "QUERY_KEYS",
+    "render_filter",
+    "render_language",
+    "seed_from_url",
+    "select_cities",
+    "select_countries",
+    "sync_url",
+]

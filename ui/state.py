@@ -8,8 +8,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from mag_data import DataValidationError, Filter, Registry, View, apply_filter, load_registry
-from mag_data import config
+from mag_data import (
+    DataValidationError,
+    Filter,
+    Registry,
+    View,
+    apply_filter,
+    config,
+    load_registry,
+)
 from mag_data.i18n import DEFAULT_LANG
 from mag_data.registry import file_fingerprint
 
@@ -65,4 +72,12 @@ def lang() -> str:
     return st.session_state.get("lang") or DEFAULT_LANG
 
 
-__all__ = ["Context", "DataValidationError", "context", "get_registry", "get_view", "lang", "set_context"]
+__all__ = [
+    "Context",
+    "DataValidationError",
+    "context",
+    "get_registry",
+    "get_view",
+    "lang",
+    "set_context",
+]

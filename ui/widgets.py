@@ -34,14 +34,24 @@ def chart_config(filename: str) -> dict:
     }
 
 
-def show_chart(fig: go.Figure, key: str, filename: str | None = None,
-               on_select: Callable[[], None] | None = None) -> None:
+def show_chart(
+    fig: go.Figure,
+    key: str,
+    filename: str | None = None,
+    on_select: Callable[[], None] | None = None,
+) -> None:
     """Render a figure with its alt text; clicks call ``on_select`` (a callback) when given."""
     kwargs: dict = {}
     if on_select is not None:
         kwargs = {"on_select": on_select, "selection_mode": ("points",)}
-    st.plotly_chart(fig, key=key, config=chart_config(filename or key), width="stretch",
-                    alt=alt_text(fig) or None, **kwargs)
+    st.plotly_chart(
+        fig,
+        key=key,
+        config=chart_config(filename or key),
+        width="stretch",
+        alt=alt_text(fig) or None,
+        **kwargs,
+    )
 
 
 def selected_ids(key: str, index: int = -1) -> list[str]:
@@ -49,9 +59,13 @@ def selected_ids(key: str, index: int = -1) -> list[str]:
     state = st.session_state.get(key)
     points = []
     if state is not None:
-        selection = state.get("selection") if isinstance(state, dict) else getattr(state, "selection", None)
+        selection = (
+            state.get("selection") if isinstance(state, dict) else getattr(state, "selection", None)
+        )
         if selection is not None:
-            points = selection.get("points", []) if isinstance(selection, dict) else selection.points
+            points = (
+                selection.get("points", []) if isinstance(selection, dict) else selection.points
+            )
     ids = []
     for p in points:
         data = p.get("customdata") if isinstance(p, dict) else None
@@ -80,24 +94,48 @@ def headline_metrics(h: Headline, lang: str, illustrative: bool) -> None:
     cols[1].metric(t("m.countries", lang), fmt_int(h.countries, lang))
     cols[2].metric(t("m.population", lang), fmt_int(h.population, lang))
     cols[3].metric(t("m.projects", lang), fmt_int(h.projects, lang), help=proj_help)
-    cols[4].metric(t("m.cross_border_share", lang), fmt_pct(h.cross_border_share, 1, lang),
-                   help=proj_help)
-    st.caption(t("m.status_line", lang, planned=fmt_int(h.planned, lang),
-                 active=fmt_int(h.active, lang), completed=fmt_int(h.completed, lang)))
+    cols[4].metric(
+        t("m.cross_border_share", lang), fmt_pct(h.cross_border_share, 1, lang), help=proj_help
+    )
+    st.caption(
+        t(
+            "m.status_line",
+            lang,
+            planned=fmt_int(h.planned, lang),
+            active=fmt_int(h.active, lang),
+            completed=fmt_int(h.completed, lang),
+        )
+    )
 
 
 def download_buttons(table: pd.DataFrame, name: str, lang: str, key: str) -> None:
     """CSV (UTF-8 with BOM; ',' or ';' for Russian Excel) and XLSX downloads of a table."""
     c1, c2, c3 = st.columns([1, 1, 1])
     stem = f"mag_{name}_{date.today().isoformat()}"
-    c1.download_button("CSV (,)", to_csv_bytes(table, sep=","), file_name=f"{stem}.csv",
-                       mime="text/csv", key=f"{key}_csv", icon="⬇️")
-    c2.download_button("CSV (;) Excel", to_csv_bytes(table, sep=";", decimal=","),
-                       file_name=f"{stem}_excel.csv", mime="text/csv", key=f"{key}_csv_semicolon",
-                       icon="⬇️")
-    c3.download_button("XLSX", to_xlsx_bytes(table, sheet=name), file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", icon="⬇️")
+    c1.download_button(
+        "CSV (,)",
+        to_csv_bytes(table, sep=","),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon="⬇️",
+    )
+    c2.download_button(
+        "CSV (;) Excel",
+        to_csv_bytes(table, sep=";", decimal=","),
+        file_name=f"{stem}_excel.csv",
+        mime="text/csv",
+        key=f"{key}_csv_semicolon",
+        icon="⬇️",
+    )
+    c3.download_button(
+        "XLSX",
+        to_xlsx_bytes(table, sheet=name),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon="⬇️",
+    )
 
 
 def show_problems(error: DataValidationError | list[Problem], lang: str) -> None:

@@ -12,7 +12,13 @@ from mag_data.filters import Filter, apply_filter
 
 def test_headline_unfiltered(tiny):
     h = agg.headline(apply_filter(tiny, Filter()))
-    assert (h.members, h.countries, h.population, h.projects, h.participations) == (4, 3, 2000, 4, 9)
+    assert (h.members, h.countries, h.population, h.projects, h.participations) == (
+        4,
+        3,
+        2000,
+        4,
+        9,
+    )
     assert (h.planned, h.active, h.completed) == (1, 1, 2)
     assert h.cross_border_share == pytest.approx(0.75)
 
@@ -38,11 +44,24 @@ def test_by_country(tiny):
     table = agg.by_country(apply_filter(tiny, Filter())).set_index("id")
     assert list(table.index) == ["belarus", "russia", "kazakhstan"]  # the assembly's list order
     russia = table.loc["russia"]
-    assert (russia["members"], russia["population"], russia["projects"], russia["participations"]) == (2, 1500, 3, 4)
+    assert (
+        russia["members"],
+        russia["population"],
+        russia["projects"],
+        russia["participations"],
+    ) == (2, 1500, 3, 4)
     assert russia["share_of_membership"] == pytest.approx(0.5)
-    assert (russia["area:trade_economic"], russia["area:social"], russia["area:science_technology"]) == (2, 1, 0)
+    assert (
+        russia["area:trade_economic"],
+        russia["area:social"],
+        russia["area:science_technology"],
+    ) == (2, 1, 0)
     belarus = table.loc["belarus"]
-    assert (belarus["projects"], belarus["participations"], belarus["area:science_technology"]) == (3, 3, 1)
+    assert (belarus["projects"], belarus["participations"], belarus["area:science_technology"]) == (
+        3,
+        3,
+        1,
+    )
     assert table.loc["kazakhstan", "projects"] == 2
 
 
@@ -63,11 +82,18 @@ def test_by_area(tiny):
     """Projects, cross-border share and status split per area; an unused area shows zeros."""
     table = agg.by_area(apply_filter(tiny, Filter())).set_index("id")
     assert table["projects"].to_dict() == {
-        "trade_economic": 2, "science_technology": 1, "humanitarian_cultural": 0, "social": 1}
+        "trade_economic": 2,
+        "science_technology": 1,
+        "humanitarian_cultural": 0,
+        "social": 1,
+    }
     assert table.loc["trade_economic", "cross_border_share"] == pytest.approx(1.0)
     assert table.loc["social", "cross_border_share"] == pytest.approx(0.0)
     assert math.isnan(table.loc["humanitarian_cultural", "cross_border_share"])
-    assert (table.loc["trade_economic", "planned"], table.loc["trade_economic", "completed"]) == (1, 1)
+    assert (table.loc["trade_economic", "planned"], table.loc["trade_economic", "completed"]) == (
+        1,
+        1,
+    )
     assert table.loc["trade_economic", "participations"] == 5
 
 
@@ -81,7 +107,11 @@ def test_by_year_fills_the_range(tiny):
 
 def test_by_status(tiny):
     table = agg.by_status(apply_filter(tiny, Filter(countries=("russia",))))
-    assert table.set_index("status")["projects"].to_dict() == {"planned": 1, "active": 1, "completed": 1}
+    assert table.set_index("status")["projects"].to_dict() == {
+        "planned": 1,
+        "active": 1,
+        "completed": 1,
+    }
 
 
 def test_by_city_and_top_cities(tiny):
@@ -97,7 +127,9 @@ def test_by_city_and_top_cities(tiny):
 
 
 def test_area_country_matrix(tiny):
-    m = agg.area_country_matrix(apply_filter(tiny, Filter())).set_index(["area_id", "country_id"])["projects"]
+    m = agg.area_country_matrix(apply_filter(tiny, Filter())).set_index(["area_id", "country_id"])[
+        "projects"
+    ]
     assert m[("trade_economic", "belarus")] == 2
     assert m[("trade_economic", "russia")] == 2
     assert m[("science_technology", "kazakhstan")] == 1
@@ -109,8 +141,11 @@ def test_partner_links(tiny):
     links = agg.partner_links(apply_filter(tiny, Filter()))
     weights = {(a, b): w for a, b, w in links.itertuples(index=False)}
     assert weights == {
-        ("almaty", "minsk"): 2, ("minsk", "msk"): 1, ("kazan", "msk"): 1,
-        ("almaty", "kazan"): 1, ("kazan", "minsk"): 1,
+        ("almaty", "minsk"): 2,
+        ("minsk", "msk"): 1,
+        ("kazan", "msk"): 1,
+        ("almaty", "kazan"): 1,
+        ("kazan", "minsk"): 1,
     }
     assert agg.partner_links(apply_filter(tiny, Filter()), max_links=1)["weight"].tolist() == [2]
 

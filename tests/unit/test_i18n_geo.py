@@ -16,13 +16,21 @@ def test_every_text_has_both_languages_with_the_same_placeholders():
     for key, entry in i18n.TEXTS.items():
         assert set(entry) == {"ru", "en"}, key
         assert entry["ru"].strip() and entry["en"].strip(), key
-        assert set(re.findall(r"{(\w+)}", entry["ru"])) == set(re.findall(r"{(\w+)}", entry["en"])), key
+        assert set(re.findall(r"{(\w+)}", entry["ru"])) == set(
+            re.findall(r"{(\w+)}", entry["en"])
+        ), key
 
 
 @pytest.mark.parametrize(
     "value,lang,expected",
-    [(1234567, "ru", f"1{NBSP}234{NBSP}567"), (1234567, "en", "1,234,567"), (0, "ru", "0"),
-     (999, "ru", "999"), (-12000, "ru", f"-12{NBSP}000"), (None, "ru", "—")],
+    [
+        (1234567, "ru", f"1{NBSP}234{NBSP}567"),
+        (1234567, "en", "1,234,567"),
+        (0, "ru", "0"),
+        (999, "ru", "999"),
+        (-12000, "ru", f"-12{NBSP}000"),
+        (None, "ru", "—"),
+    ],
 )
 def test_fmt_int(value, lang, expected):
     assert fmt_int(value, lang) == expected
@@ -30,8 +38,12 @@ def test_fmt_int(value, lang, expected):
 
 @pytest.mark.parametrize(
     "share,lang,expected",
-    [(0.125, "ru", f"12,5{NBSP}%"), (0.125, "en", "12.5%"), (1.0, "ru", f"100,0{NBSP}%"),
-     (float("nan"), "en", "—")],
+    [
+        (0.125, "ru", f"12,5{NBSP}%"),
+        (0.125, "en", "12.5%"),
+        (1.0, "ru", f"100,0{NBSP}%"),
+        (float("nan"), "en", "—"),
+    ],
 )
 def test_fmt_pct(share, lang, expected):
     assert fmt_pct(share, 1, lang) == expected
@@ -82,4 +94,6 @@ def test_distance_matrix_is_symmetric(tiny):
     m = geo.distance_matrix(tiny.members)
     assert (m.to_numpy() == m.to_numpy().T).all()
     assert m.loc["msk", "msk"] == 0
-    assert m.loc["msk", "minsk"] == pytest.approx(geo.distances_from(tiny.members, "msk").iloc[0]["distance_km"])
+    assert m.loc["msk", "minsk"] == pytest.approx(
+        geo.distances_from(tiny.members, "msk").iloc[0]["distance_km"]
+    )

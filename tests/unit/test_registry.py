@@ -40,11 +40,18 @@ def test_valid_register_loads_with_types(tiny):
     assert bool(m.set_index("id").loc["minsk", "is_capital"]) is True
     assert tiny.projects.set_index("id").loc["P3", "start_year"] == 2027
     assert tiny.projects.set_index("id")["cross_border"].to_dict() == {
-        "P1": True, "P2": False, "P3": True, "P4": True}
+        "P1": True,
+        "P2": False,
+        "P3": True,
+        "P4": True,
+    }
     assert len(tiny.participations) == 9
     assert tiny.illustrative is True
     assert tiny.year_bounds == (2001, 2027)
-    assert set(m["federal_district_id"].dropna()) == {"central-federal-district", "volga-federal-district"}
+    assert set(m["federal_district_id"].dropna()) == {
+        "central-federal-district",
+        "volga-federal-district",
+    }
 
 
 def test_windows_1251_semicolon_file_is_read(tmp_path):
@@ -78,29 +85,77 @@ def _one(problems, code):
 BAD_MEMBERS = [
     # (id, edit of the member rows, expected code, row, column)
     ("duplicate-id", lambda rows: [*rows, rows[0]], "duplicate_id", 6, "id"),
-    ("latitude-out-of-range", lambda rows: [rows[0].replace("55.75204", "95.1"), *rows[1:]],
-     "out_of_range", 2, "lat"),
-    ("longitude-not-a-number", lambda rows: [rows[0].replace("37.61781", "east"), *rows[1:]],
-     "bad_float", 2, "lon"),
-    ("population-not-integer", lambda rows: [rows[0].replace(",1000,", ",12.5,"), *rows[1:]],
-     "bad_int", 2, "population"),
-    ("capital-flag-not-boolean", lambda rows: [rows[0].replace(",true,", ",maybe,"), *rows[1:]],
-     "bad_bool", 2, "is_capital"),
-    ("empty-required-name", lambda rows: [rows[0].replace(",Москва,Moscow,", ",,Moscow,", 1), *rows[1:]],
-     "required_value", 2, "name_ru"),
-    ("control-characters", lambda rows: [rows[0].replace("Москва,Moscow", "Моск\x07ва,Moscow", 1), *rows[1:]],
-     "control_characters", 2, "name_ru"),
-    ("id-with-spaces", lambda rows: [rows[0].replace("msk,", "m sk,", 1), *rows[1:]],
-     "bad_pattern", 2, "id"),
-    ("inconsistent-country-name", lambda rows: [rows[0], rows[1].replace(",Россия,Russia,RU,", ",Росия,Russia,RU,", 1), *rows[2:]],
-     "inconsistent_value", 3, "country_ru"),
+    (
+        "latitude-out-of-range",
+        lambda rows: [rows[0].replace("55.75204", "95.1"), *rows[1:]],
+        "out_of_range",
+        2,
+        "lat",
+    ),
+    (
+        "longitude-not-a-number",
+        lambda rows: [rows[0].replace("37.61781", "east"), *rows[1:]],
+        "bad_float",
+        2,
+        "lon",
+    ),
+    (
+        "population-not-integer",
+        lambda rows: [rows[0].replace(",1000,", ",12.5,"), *rows[1:]],
+        "bad_int",
+        2,
+        "population",
+    ),
+    (
+        "capital-flag-not-boolean",
+        lambda rows: [rows[0].replace(",true,", ",maybe,"), *rows[1:]],
+        "bad_bool",
+        2,
+        "is_capital",
+    ),
+    (
+        "empty-required-name",
+        lambda rows: [rows[0].replace(",Москва,Moscow,", ",,Moscow,", 1), *rows[1:]],
+        "required_value",
+        2,
+        "name_ru",
+    ),
+    (
+        "control-characters",
+        lambda rows: [rows[0].replace("Москва,Moscow", "Моск\x07ва,Moscow", 1), *rows[1:]],
+        "control_characters",
+        2,
+        "name_ru",
+    ),
+    (
+        "id-with-spaces",
+        lambda rows: [rows[0].replace("msk,", "m sk,", 1), *rows[1:]],
+        "bad_pattern",
+        2,
+        "id",
+    ),
+    (
+        "inconsistent-country-name",
+        lambda rows: [
+            rows[0],
+            rows[1].replace(",Россия,Russia,RU,", ",Росия,Russia,RU,", 1),
+            *rows[2:],
+        ],
+        "inconsistent_value",
+        3,
+        "country_ru",
+    ),
 ]
 
 
-@pytest.mark.parametrize("edit,code,row,column", [b[1:] for b in BAD_MEMBERS], ids=[b[0] for b in BAD_MEMBERS])
+@pytest.mark.parametrize(
+    "edit,code,row,column", [b[1:] for b in BAD_MEMBERS], ids=[b[0] for b in BAD_MEMBERS]
+)
 def test_bad_member_cell_is_located(tmp_path, edit, code, row, column):
     """Each bad member cell is reported with its file, spreadsheet row and column."""
-    problems = problems_of(tmp_path, **{"members.csv": csv_text(MEMBER_HEADER, edit(list(MEMBER_ROWS)))})
+    problems = problems_of(
+        tmp_path, **{"members.csv": csv_text(MEMBER_HEADER, edit(list(MEMBER_ROWS)))}
+    )
     p = _one(problems, code)
     assert (p.file, p.row, p.column) == ("members.csv", row, column)
     message, hint = describe_problem(p, "ru")
@@ -121,14 +176,20 @@ def test_missing_and_extra_columns_are_both_reported(tmp_path):
 def test_malformed_row_names_the_line(tmp_path):
     """A row with too many fields is reported with its line number."""
     rows = [*MEMBER_ROWS[:2], MEMBER_ROWS[2] + ",extra,fields", MEMBER_ROWS[3]]
-    p = _one(problems_of(tmp_path, **{"members.csv": csv_text(MEMBER_HEADER, rows)}), "malformed_row")
+    p = _one(
+        problems_of(tmp_path, **{"members.csv": csv_text(MEMBER_HEADER, rows)}), "malformed_row"
+    )
     assert p.row == 4
 
 
 @pytest.mark.parametrize(
     "raw,code",
-    [(b"", "empty_file"), (b"\x00\x01\x02binary", "binary_file"),
-     ("id,name_ru\nmsk,ÐœÐ¾ÑÐºÐ²Ð°\n".encode(), "mojibake"), (b"PK\x03\x04garbage", "bad_xlsx")],
+    [
+        (b"", "empty_file"),
+        (b"\x00\x01\x02binary", "binary_file"),
+        ("id,name_ru\nmsk,ÐœÐ¾ÑÐºÐ²Ð°\n".encode(), "mojibake"),
+        (b"PK\x03\x04garbage", "bad_xlsx"),
+    ],
     ids=["empty", "binary", "double-encoded-utf8", "broken-xlsx"],
 )
 def test_unreadable_files_are_reported(tmp_path, raw, code):
@@ -147,20 +208,60 @@ def test_missing_file_names_the_folder(tmp_path):
 
 
 BAD_PROJECTS = [
-    ("unknown-area", lambda r: [r[0].replace("trade_economic", "sport"), *r[1:]], "unknown_value", 2, "area_id"),
-    ("unknown-status", lambda r: [r[0].replace("completed", "done"), *r[1:]], "unknown_value", 2, "status"),
-    ("end-before-start", lambda r: [r[0].replace("2002-03-01", "2000-01-01"), *r[1:]], "end_before_start", 2, "end_date"),
-    ("bad-date", lambda r: [r[0].replace("2001-03-01", "2001-13-45"), *r[1:]], "bad_date", 2, "start_date"),
-    ("budget-without-currency", lambda r: [r[0].replace(",RUB,", ",,"), *r[1:]], "budget_without_currency", 2, "currency"),
-    ("negative-budget", lambda r: [r[0].replace(",1000,", ",-5,"), *r[1:]], "out_of_range", 2, "budget"),
+    (
+        "unknown-area",
+        lambda r: [r[0].replace("trade_economic", "sport"), *r[1:]],
+        "unknown_value",
+        2,
+        "area_id",
+    ),
+    (
+        "unknown-status",
+        lambda r: [r[0].replace("completed", "done"), *r[1:]],
+        "unknown_value",
+        2,
+        "status",
+    ),
+    (
+        "end-before-start",
+        lambda r: [r[0].replace("2002-03-01", "2000-01-01"), *r[1:]],
+        "end_before_start",
+        2,
+        "end_date",
+    ),
+    (
+        "bad-date",
+        lambda r: [r[0].replace("2001-03-01", "2001-13-45"), *r[1:]],
+        "bad_date",
+        2,
+        "start_date",
+    ),
+    (
+        "budget-without-currency",
+        lambda r: [r[0].replace(",RUB,", ",,"), *r[1:]],
+        "budget_without_currency",
+        2,
+        "currency",
+    ),
+    (
+        "negative-budget",
+        lambda r: [r[0].replace(",1000,", ",-5,"), *r[1:]],
+        "out_of_range",
+        2,
+        "budget",
+    ),
     ("duplicate-project", lambda r: [*r, r[1]], "duplicate_id", 6, "id"),
 ]
 
 
-@pytest.mark.parametrize("edit,code,row,column", [b[1:] for b in BAD_PROJECTS], ids=[b[0] for b in BAD_PROJECTS])
+@pytest.mark.parametrize(
+    "edit,code,row,column", [b[1:] for b in BAD_PROJECTS], ids=[b[0] for b in BAD_PROJECTS]
+)
 def test_bad_project_cell_is_located(tmp_path, edit, code, row, column):
     """Each bad project cell is reported with its row and column."""
-    problems = problems_of(tmp_path, **{"projects.csv": csv_text(PROJECT_HEADER, edit(list(PROJECT_ROWS)))})
+    problems = problems_of(
+        tmp_path, **{"projects.csv": csv_text(PROJECT_HEADER, edit(list(PROJECT_ROWS)))}
+    )
     p = _one(problems, code)
     assert (p.file, p.row, p.column) == ("projects.csv", row, column)
 
@@ -169,14 +270,24 @@ BAD_PARTICIPANTS = [
     ("unknown-city", lambda r: [*r, "P1,atlantis,partner"], "unknown_member", 11, "member_id"),
     ("unknown-project", lambda r: [*r, "P9,msk,partner"], "unknown_project", 11, "project_id"),
     ("unknown-role", lambda r: [r[0].replace("lead", "boss"), *r[1:]], "unknown_value", 2, "role"),
-    ("same-city-twice", lambda r: [*r, "P1,msk,partner"], "duplicate_id", 11, "project_id,member_id"),
+    (
+        "same-city-twice",
+        lambda r: [*r, "P1,msk,partner"],
+        "duplicate_id",
+        11,
+        "project_id,member_id",
+    ),
 ]
 
 
-@pytest.mark.parametrize("edit,code,row,column", [b[1:] for b in BAD_PARTICIPANTS], ids=[b[0] for b in BAD_PARTICIPANTS])
+@pytest.mark.parametrize(
+    "edit,code,row,column", [b[1:] for b in BAD_PARTICIPANTS], ids=[b[0] for b in BAD_PARTICIPANTS]
+)
 def test_bad_participant_is_located(tmp_path, edit, code, row, column):
     """Participants naming unknown cities or projects are errors with row and column."""
-    problems = problems_of(tmp_path, **{"participants.csv": csv_text(PARTICIPANT_HEADER, edit(list(PARTICIPANT_ROWS)))})
+    problems = problems_of(
+        tmp_path, **{"participants.csv": csv_text(PARTICIPANT_HEADER, edit(list(PARTICIPANT_ROWS)))}
+    )
     p = _one(problems, code)
     assert (p.file, p.row, p.column) == ("participants.csv", row, column)
 
@@ -190,7 +301,10 @@ def test_two_leads_is_a_warning_not_an_error(tmp_path):
 
 def test_hostile_text_is_kept_as_data(tmp_path):
     """Formula- and HTML-like names load unchanged (they are neutralised on output, not lost)."""
-    rows = [MEMBER_ROWS[0].replace("Москва,Moscow", '"=HYPERLINK(""x"")",<script>alert(1)</script>', 1), *MEMBER_ROWS[1:]]
+    rows = [
+        MEMBER_ROWS[0].replace("Москва,Moscow", '"=HYPERLINK(""x"")",<script>alert(1)</script>', 1),
+        *MEMBER_ROWS[1:],
+    ]
     reg = load_with(tmp_path, **{"members.csv": csv_text(MEMBER_HEADER, rows)})
     row = reg.members.set_index("id").loc["msk"]
     assert row["name_ru"] == '=HYPERLINK("x")' and row["name_en"] == "<script>alert(1)</script>"

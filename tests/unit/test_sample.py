@@ -11,7 +11,9 @@ from mag_data.sample import generate_projects
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("generate_projects", config.ROOT_DIR / "scripts" / "generate_projects.py")
+    spec = importlib.util.spec_from_file_location(
+        "generate_projects", config.ROOT_DIR / "scripts" / "generate_projects.py"
+    )
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)
@@ -33,19 +35,25 @@ def test_bundled_register_loads_and_is_illustrative():
     assert reg.illustrative
     assert reg.year_bounds[0] == 1998
     assert set(reg.projects["status"].astype(str)) == {"planned", "active", "completed"}
-    leads = reg.participants[reg.participants["role"].astype(str) == "lead"].groupby("project_id").size()
+    leads = (
+        reg.participants[reg.participants["role"].astype(str) == "lead"]
+        .groupby("project_id")
+        .size()
+    )
     assert (leads == 1).all() and len(leads) == len(reg.projects)
 
 
 def test_generator_is_deterministic_and_scales():
     """Same seed, same output; a large request gives about the asked number of participations."""
-    members = pd.DataFrame({
-        "id": [f"c{i}" for i in range(50)],
-        "name_ru": [f"Город {i}" for i in range(50)],
-        "name_en": [f"City {i}" for i in range(50)],
-        "country_id": ["a" if i % 3 else "b" for i in range(50)],
-        "population": [1000 + 100 * i for i in range(50)],
-    })
+    members = pd.DataFrame(
+        {
+            "id": [f"c{i}" for i in range(50)],
+            "name_ru": [f"Город {i}" for i in range(50)],
+            "name_en": [f"City {i}" for i in range(50)],
+            "country_id": ["a" if i % 3 else "b" for i in range(50)],
+            "population": [1000 + 100 * i for i in range(50)],
+        }
+    )
     p1, q1 = generate_projects(members, ["t1"], n_projects=500, seed=1)
     p2, q2 = generate_projects(members, ["t1"], n_projects=500, seed=1)
     assert p1.equals(p2) and q1.equals(q2)

@@ -91,8 +91,9 @@ def member_map(
                 locations=shaded["iso3"],
                 z=shaded["members"],
                 locationmode="ISO-3",
-                colorscale=palette.SEQUENTIAL,
+                colorscale=palette.CHOROPLETH,
                 zmin=0,
+                zmax=max(1, int(shaded["members"].max())) if len(shaded) else 1,
                 marker_line_color="#ffffff",
                 marker_line_width=0.6,
                 colorbar=dict(
@@ -105,7 +106,7 @@ def member_map(
                 hovertemplate="<b>%{text}</b><br>" + t("m.members", lang) + ": %{z}<extra></extra>",
                 name=t("m.members", lang),
                 showscale=True,
-                marker_opacity=0.55,
+                marker_opacity=0.8,
             )
         )
     if links is not None and not links.empty:
@@ -131,7 +132,7 @@ def member_map(
                     mode="lines",
                     hoverinfo="skip",
                     showlegend=False,
-                    line=dict(width=0.6 + 0.7 * cls, color="rgba(31,78,156,0.35)"),
+                    line=dict(width=0.5 + 0.6 * cls, color="rgba(70,90,120,0.28)"),
                     name="links",
                 )
             )
@@ -178,8 +179,13 @@ def member_map(
             )
         )
     bounds = map_bounds(cities)
+    center_lon = sum(bounds["lonaxis"]) / 2
     fig.update_geos(
-        projection_type="natural earth",
+        # Lambert conformal conic, the usual projection for maps of Russia and the CIS: it
+        # fills a wide screen with the members from Kaliningrad to Kamchatka.
+        projection_type="conic conformal",
+        projection_parallels=[45, 65],
+        projection_rotation_lon=center_lon,
         resolution=resolution,
         showcountries=True,
         countrycolor="#8a94a3",
@@ -196,12 +202,10 @@ def member_map(
         fitbounds=False,
         lonaxis_range=bounds["lonaxis"],
         lataxis_range=bounds["lataxis"],
-        center=dict(lon=sum(bounds["lonaxis"]) / 2, lat=sum(bounds["lataxis"]) / 2),
+        center=dict(lon=center_lon, lat=sum(bounds["lataxis"]) / 2),
     )
     fig.update_layout(
-        legend=dict(
-            itemsizing="constant", yanchor="top", y=0.98, x=0.0, bgcolor="rgba(255,255,255,0.8)"
-        )
+        legend=dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.01, x=0.0)
     )
     order = cities.sort_values("population", ascending=False)
     alt = (

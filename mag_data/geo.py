@@ -62,12 +62,18 @@ def distance_matrix(members: pd.DataFrame) -> pd.DataFrame:
 
 
 def map_bounds(members: pd.DataFrame, pad_deg: float = 2.0) -> dict[str, list[float]]:
-    """Longitude/latitude ranges that frame the given members with a margin."""
+    """Longitude/latitude ranges that frame the given members with a margin.
+
+    On a conic projection parallels bow towards the pole, so the box gets more room to the
+    north than to the south; a single city still gets a region around it.
+    """
     if members.empty:
         return {"lonaxis": [20.0, 170.0], "lataxis": [35.0, 72.0]}
     lat = members["lat"].astype(float)
     lon = members["lon"].astype(float)
+    lon_pad = max(pad_deg, (12.0 - float(lon.max() - lon.min())) / 2)
+    lat_pad = max(pad_deg / 2, (6.0 - float(lat.max() - lat.min())) / 2)
     return {
-        "lonaxis": [float(lon.min()) - pad_deg, float(lon.max()) + pad_deg],
-        "lataxis": [float(lat.min()) - pad_deg, float(lat.max()) + pad_deg],
+        "lonaxis": [float(lon.min()) - lon_pad, float(lon.max()) + lon_pad],
+        "lataxis": [float(lat.min()) - lat_pad, float(lat.max()) + 2 * lat_pad],
     }

@@ -43,6 +43,8 @@ NEUTRAL = "#b0b7c3"
 LAND = "#eef0f3"
 MEMBER_LAND = "#d6e2f3"
 SEQUENTIAL = "Blues"
+# Light, low-contrast fill for countries under the city markers (markers must stay readable).
+CHOROPLETH = [[0.0, "#eef2f8"], [1.0, "#aebfdc"]]
 
 
 def color_map(ids: Iterable[str], table: dict[str, str]) -> dict[str, str]:

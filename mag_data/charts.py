@@ -79,7 +79,7 @@ def member_map(
     """Member cities on a geo map: marker area ∝ population, colour by country or macro-region,
     hover card (name, country, population, projects); optional partner links (great-circle lines,
     width by shared projects) and a choropleth of members per country (``countries``: by_country)."""
-    title = t("page.map", lang) + ": " + t("m.members", lang).lower()
+    title = t("chart.map", lang)
     if cities.empty:
         return empty_figure(lang, title)
     fig = go.Figure()
@@ -208,9 +208,8 @@ def member_map(
         legend=dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.01, x=0.0)
     )
     order = cities.sort_values("population", ascending=False)
-    alt = (
-        f"{t('page.map', lang)}: {fmt_int(len(cities), lang)} {t('m.members', lang).lower()}; "
-        + _top_phrase(list(order[f"name_{lang}"]), list(order["population"]), lang)
+    alt = f"{title}: {fmt_int(len(cities), lang)}; " + _top_phrase(
+        list(order[f"name_{lang}"]), list(order["population"]), lang
     )
     return _style(fig, title, lang, alt, height=height)
 
@@ -224,7 +223,7 @@ def geo_bars(
     """Horizontal bars per country (or macro-region) of ``measure`` (members, population, …);
     ``data`` is ``by_country`` or ``by_macro_region``. Bars carry their id for click-to-filter."""
     base = "country" if level == "country" else "macro_region"
-    title = f"{t('m.' + measure, lang)}: {t('col.' + base, lang).lower()}"
+    title = t(f"chart.geo.{measure}", lang, by=t(f"chart.by.{base}", lang))
     if data.empty:
         return empty_figure(lang, title)
     data = data.sort_values(measure, ascending=True)
@@ -258,11 +257,7 @@ def geo_bars(
 
 def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members") -> go.Figure:
     """Region → country → city sunburst, sized by member count or population."""
-    title = (
-        (t("m.members", lang) if value == "members" else t("m.population", lang))
-        + ": "
-        + ("регион → страна → город" if lang == "ru" else "region → country → city")
-    )
+    title = t(f"chart.sunburst.{value}", lang)
     if members.empty:
         return empty_figure(lang, title)
     m = members.assign(v=1 if value == "members" else members["population"].astype(float))
@@ -307,7 +302,7 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
 
 def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
     """Projects per cooperation area, stacked by status."""
-    title = t("m.projects", lang) + ": " + t("col.area", lang).lower()
+    title = t("chart.areas", lang)
     if areas.empty or areas["projects"].sum() == 0:
         return empty_figure(lang, title)
     fig = go.Figure()
@@ -336,13 +331,7 @@ def area_country_heatmap(
     matrix: pd.DataFrame, areas: pd.DataFrame, countries: pd.DataFrame, lang: str
 ) -> go.Figure:
     """Heat map of distinct projects per cooperation area × country."""
-    title = (
-        t("m.projects", lang)
-        + ": "
-        + t("col.area", lang).lower()
-        + " × "
-        + t("col.country", lang).lower()
-    )
+    title = t("chart.heatmap", lang)
     if matrix.empty or matrix["projects"].sum() == 0:
         return empty_figure(lang, title)
     grid = matrix.pivot(index="area_id", columns="country_id", values="projects")
@@ -368,13 +357,19 @@ def area_country_heatmap(
     fig.update_yaxes(title_text="", autorange="reversed")
     flat = matrix.sort_values("projects", ascending=False).head(1)
     first = flat.iloc[0]
-    alt = f"{title}. max: {area_names[str(first['area_id'])]} × {country_names.get(str(first['country_id']), '')} ({fmt_int(first['projects'], lang)})"
+    alt = f"{title}. " + t(
+        "chart.max_cell",
+        lang,
+        area=area_names[str(first["area_id"])],
+        country=country_names.get(str(first["country_id"]), ""),
+        n=fmt_int(first["projects"], lang),
+    )
     return _style(fig, title, lang, alt, height=420)
 
 
 def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
     """Projects started per year, stacked by cooperation area."""
-    title = t("m.projects", lang) + ": " + t("m.year", lang).lower()
+    title = t("chart.years", lang)
     if years.empty or years["projects"].sum() == 0:
         return empty_figure(lang, title)
     fig = go.Figure()
@@ -393,13 +388,15 @@ def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_xaxes(title_text=t("m.year", lang), dtick=2)
     fig.update_yaxes(title_text=t("m.projects", lang))
     per_year = years.groupby("year")["projects"].sum()
-    alt = f"{title}. max {int(per_year.idxmax())}: {fmt_int(per_year.max(), lang)}"
+    alt = f"{title}: " + t(
+        "chart.max_year", lang, year=int(per_year.idxmax()), n=fmt_int(per_year.max(), lang)
+    )
     return _style(fig, title, lang, alt, height=440)
 
 
 def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
     """Projects by status."""
-    title = t("m.projects", lang) + ": " + t("col.status", lang).lower()
+    title = t("chart.status", lang)
     if statuses["projects"].sum() == 0:
         return empty_figure(lang, title)
     labels = [t(f"status.{s}", lang) for s in statuses["status"]]

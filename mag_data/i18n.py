@@ -130,6 +130,47 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.partners": {"ru": "Партнёры", "en": "Partners"},
     "col.budget": {"ru": "Бюджет", "en": "Budget"},
     "col.currency": {"ru": "Валюта", "en": "Currency"},
+    # --- chart titles ---
+    "chart.map": {"ru": "Города — члены МАГ", "en": "Member cities of the assembly"},
+    "chart.by.country": {"ru": "по странам", "en": "by country"},
+    "chart.by.macro_region": {"ru": "по макрорегионам", "en": "by macro-region"},
+    "chart.geo.members": {"ru": "Число городов-членов {by}", "en": "Member cities {by}"},
+    "chart.geo.population": {
+        "ru": "Население городов-членов {by}",
+        "en": "Population of member cities {by}",
+    },
+    "chart.geo.share_of_membership": {
+        "ru": "Доля в составе МАГ {by}",
+        "en": "Share of the membership {by}",
+    },
+    "chart.geo.projects": {
+        "ru": "Проекты с участием городов {by}",
+        "en": "Projects with member cities {by}",
+    },
+    "chart.geo.participations": {
+        "ru": "Участия в проектах {by}",
+        "en": "Project participations {by}",
+    },
+    "chart.sunburst.members": {
+        "ru": "Состав МАГ: регион → страна → город",
+        "en": "Membership: region → country → city",
+    },
+    "chart.sunburst.population": {
+        "ru": "Население: регион → страна → город",
+        "en": "Population: region → country → city",
+    },
+    "chart.areas": {
+        "ru": "Проекты по направлениям сотрудничества",
+        "en": "Projects by cooperation area",
+    },
+    "chart.heatmap": {"ru": "Проекты: направление × страна", "en": "Projects by area and country"},
+    "chart.years": {"ru": "Проекты по году начала", "en": "Projects by start year"},
+    "chart.status": {"ru": "Проекты по статусу", "en": "Projects by status"},
+    "chart.max_year": {"ru": "больше всего в {year} г.: {n}", "en": "most in {year}: {n}"},
+    "chart.max_cell": {
+        "ru": "больше всего: {area} × {country} ({n})",
+        "en": "most: {area} × {country} ({n})",
+    },
     # --- map page ---
     "map.color_by": {"ru": "Цвет точек", "en": "Colour markers by"},
     "map.color.country": {"ru": "по стране", "en": "country"},

@@ -35,13 +35,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(VPY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@touch $@
 
-chromium: ## Install Debian's chromium for the browser tests (apt-get; no-op if /usr/bin/chromium exists)
-	@if [ -x "$(CHROMIUM)" ]; then \
+chromium: ## Install Debian's chromium and fonts for the browser tests (apt-get; no-op if present)
+	@if [ -x "$(CHROMIUM)" ] && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then \
 		echo "chromium present: $(CHROMIUM)"; \
 	else \
 		echo "installing Debian chromium (apt-get)"; \
 		$(SUDO) apt-get update; \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji; \
 		[ -x /usr/bin/chromium ] || { echo "chromium still missing after apt-get" >&2; exit 1; }; \
 	fi
 

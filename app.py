@@ -26,25 +26,23 @@ except DataValidationError as error:
 
 sidebar.seed_from_url(registry)
 
-# Page files are named page_*.py so that Streamlit's legacy pages/ auto-discovery (which wraps
-# the first run, and every AppTest run) never maps a URL straight to a page file, skipping this
-# router: the URL paths below differ from the file names on purpose.
+# Each page file is named after its URL path. Streamlit's legacy pages/ discovery can run a page
+# file directly (the first run of a server process, every AppTest run); the page then calls
+# ui.state.context(), which runs this router first, so every page always gets the sidebar.
 PAGES = {
     "overview": st.Page(
-        "pages/page_overview.py",
+        "pages/overview.py",
         title=t("page.overview", lang),
         icon="🏠",
         url_path="overview",
         default=True,
     ),
-    "map": st.Page("pages/page_map.py", title=t("page.map", lang), icon="🗺️", url_path="map"),
+    "map": st.Page("pages/map.py", title=t("page.map", lang), icon="🗺️", url_path="map"),
     "countries": st.Page(
-        "pages/page_countries.py", title=t("page.countries", lang), icon="📊", url_path="countries"
+        "pages/countries.py", title=t("page.countries", lang), icon="📊", url_path="countries"
     ),
-    "areas": st.Page(
-        "pages/page_areas.py", title=t("page.areas", lang), icon="🤝", url_path="areas"
-    ),
-    "city": st.Page("pages/page_city.py", title=t("page.city", lang), icon="📍", url_path="city"),
+    "areas": st.Page("pages/areas.py", title=t("page.areas", lang), icon="🤝", url_path="areas"),
+    "city": st.Page("pages/city.py", title=t("page.city", lang), icon="📍", url_path="city"),
 }
 st.session_state["_pages"] = PAGES
 nav = st.navigation({t("nav.explore", lang): list(PAGES.values())})
@@ -64,7 +62,11 @@ if registry.warnings:
     with st.sidebar.expander(t("app.warnings", lang)):
         widgets.show_problems(list(registry.warnings), lang)
 
-nav.run()
+st.session_state[state.IN_ROUTER] = True
+try:
+    nav.run()
+finally:
+    st.session_state[state.IN_ROUTER] = False
 
 page_params = (
     {"profile": st.session_state.get("page_profile", "")} if nav.url_path == "city" else {}

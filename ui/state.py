@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +64,19 @@ def set_context(ctx: Context) -> None:
     st.session_state["_ctx"] = ctx
 
 
+IN_ROUTER = "_in_router"
+
+
 def context() -> Context:
-    """The context app.py prepared for this run (pages call this first)."""
+    """The context app.py prepared for this run (pages call this first).
+
+    If the page file was run directly (Streamlit's legacy pages/ discovery does that for the
+    first run of a server process and in AppTest), run the router instead, which runs this
+    page through ``st.navigation`` with the sidebar, and stop this outer run.
+    """
+    if not st.session_state.get(IN_ROUTER):
+        runpy.run_path(str(config.ROOT_DIR / "app.py"), run_name="__main__")
+        st.stop()
     return st.session_state["_ctx"]
 
 

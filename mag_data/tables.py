@@ -25,7 +25,12 @@ def members_table(view: View, lang: str) -> pd.DataFrame:
             .fillna("")
             .to_numpy(),
             t("col.population", lang): m["population"].astype("int64").to_numpy(),
-            t("col.population_year", lang): m["population_year"].astype("Int64").to_numpy(),
+            # A year is a label, not a quantity: kept as text so it is never shown as "2 021".
+            t("col.population_year", lang): m["population_year"]
+            .astype("Int64")
+            .astype("string")
+            .fillna("")
+            .to_numpy(),
             t("col.capital", lang): m["is_capital"].astype(bool).to_numpy(),
             t("m.projects", lang): cities.reindex(m["id"].astype(str))["projects"].to_numpy(),
         }

@@ -69,7 +69,7 @@ projects = tables.city_projects(registry, ctx.filter, city_id, lang)
 if projects.empty:
     st.info(t("city.no_projects", lang), icon="🔎")
 else:
-    st.dataframe(projects, hide_index=True, width="stretch")
+    widgets.show_table(projects, lang)
     widgets.download_buttons(projects, f"projects_{city_id}", lang, key="city_projects")
 
 project_view = apply_filter(registry, ctx.filter.projects_only())
@@ -95,5 +95,5 @@ fig = charts.city_bars(
 fig.update_xaxes(title_text=t("m.distance_km", lang))
 widgets.show_chart(fig, key="city_nearest", filename=f"nearest_{city_id}")
 with st.expander(t("city.distances", lang)):
-    st.dataframe(distances, hide_index=True, width="stretch")
+    widgets.show_table(distances, lang)
     widgets.download_buttons(distances, f"distances_{city_id}", lang, key="city_distances")

@@ -78,7 +78,7 @@ widgets.show_chart(
 
 st.subheader(t("countries.table", lang))
 table = tables.geo_table(view, lang, level)
-st.dataframe(table, hide_index=True, width="stretch")
+widgets.show_table(table, lang)
 widgets.download_buttons(
     table, "countries" if level == "country" else "regions", lang, key="countries_table"
 )

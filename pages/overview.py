@@ -54,10 +54,5 @@ with right:
 
 st.subheader(t("overview.members_table", lang))
 table = tables.members_table(view, lang)
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={t("col.population", lang): st.column_config.NumberColumn(format="localized")},
-)
+widgets.show_table(table, lang)
 widgets.download_buttons(table, "members", lang, key="overview_members")

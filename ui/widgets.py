@@ -14,7 +14,7 @@ from mag_data import config
 from mag_data.aggregations import Headline
 from mag_data.charts import alt_text
 from mag_data.export import to_csv_bytes, to_xlsx_bytes
-from mag_data.i18n import fmt_int, fmt_pct, problems_table, t
+from mag_data.i18n import fmt_float, fmt_int, fmt_pct, problems_table, t
 from mag_data.problems import DataValidationError, Problem
 
 
@@ -106,6 +106,22 @@ def headline_metrics(h: Headline, lang: str, illustrative: bool) -> None:
             completed=fmt_int(h.completed, lang),
         )
     )
+
+
+def show_table(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
+    """A sortable table whose numbers are shown in the language's format (1 234 567 / 12,5);
+    sorting still uses the numbers themselves."""
+    formats = {}
+    for col in table.columns:
+        dtype = table[col].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            continue
+        if pd.api.types.is_integer_dtype(dtype):
+            formats[col] = lambda v: fmt_int(v, lang) if pd.notna(v) else ""
+        elif pd.api.types.is_float_dtype(dtype):
+            formats[col] = lambda v: fmt_float(v, 1, lang) if pd.notna(v) else ""
+    styled = table.style.format(formats) if formats else table
+    st.dataframe(styled, hide_index=True, width="stretch", key=key)
 
 
 def download_buttons(table: pd.DataFrame, name: str, lang: str, key: str) -> None:

@@ -447,3 +447,159 @@ def headline_alt(h: Headline, lang: str) -> str:
         f"{fmt_int(h.countries, lang)}; {t('m.population', lang)}: {fmt_int(h.population, lang)}; "
         f"{t('m.projects', lang)}: {fmt_int(h.projects, lang)}"
     )
+
+
+# --- cooperation network ------------------------------------------------------------------------
+
+
+def _link_width_class(weights: np.ndarray) -> np.ndarray:
+    """Width class 1..5 of links by shared projects (log scale), as on the member map."""
+    return np.minimum(np.ceil(np.log2(np.asarray(weights, dtype=float) + 1)).astype(int), 5)
+
+
+def network_map(
+    cities: pd.DataFrame, links: pd.DataFrame, lang: str, height: int = 620
+) -> go.Figure:
+    """The partner links on the map: ``member_map`` with great-circle lines whose width grows with
+    the shared projects. ``cities``: ``aggregations.by_city``; ``links``: ``network.link_table``."""
+    title = t("net.map.title", lang)
+    if cities.empty:
+        return empty_figure(lang, title)
+    fig = member_map(cities, lang, links=links if not links.empty else None, height=height)
+    if links.empty:
+        top = "—"
+    else:
+        first = links.iloc[0]
+        top = f"{first[f'name_{lang}_a']} — {first[f'name_{lang}_b']} ({fmt_int(first['weight'], lang)})"
+    alt = t(
+        "net.map.alt",
+        lang,
+        cities=fmt_int(len(cities), lang),
+        links=fmt_int(len(links), lang),
+        cross=fmt_int(int(links["cross_border"].sum()) if len(links) else 0, lang),
+        top=top,
+    )
+    fig.update_layout(title_text=title, meta={"alt": alt})
+    return fig
+
+
+def network_chart(
+    nodes: pd.DataFrame, links: pd.DataFrame, lang: str, geographic: bool = False, labels: int = 12
+) -> go.Figure:
+    """The cooperation graph: nodes at (``x``, ``y``) sized by partner count and coloured by
+    country, edges with width by shared projects (cross-border darker than domestic); the
+    ``labels`` best-connected cities are named. ``nodes``: ``network.city_indicators`` joined with
+    ``network.layout_positions``; ``links``: ``network.link_table``. With ``geographic`` the
+    positions are lon/lat and the aspect ratio follows the latitude."""
+    title = t(
+        "net.chart.title", lang, cities=fmt_int(len(nodes), lang), links=fmt_int(len(links), lang)
+    )
+    if nodes.empty:
+        return empty_figure(lang, title)
+    fig = go.Figure()
+    pos = nodes.set_index(nodes["id"].astype(str))[["x", "y"]]
+    if not links.empty:
+        a = pos.reindex(links["member_id_a"].astype(str).to_numpy())
+        b = pos.reindex(links["member_id_b"].astype(str).to_numpy())
+        classes = _link_width_class(links["weight"].to_numpy())
+        cross = links["cross_border"].astype(bool).to_numpy()
+        for is_cross in (False, True):
+            name = t("net.cross_border" if is_cross else "net.domestic", lang)
+            color = "rgba(31,78,156,0.45)" if is_cross else "rgba(110,120,135,0.40)"
+            shown = False
+            for cls in sorted(set(classes[cross == is_cross])):
+                sel = (classes == cls) & (cross == is_cross)
+                n = int(sel.sum())
+                xs = np.column_stack(
+                    [a["x"].to_numpy()[sel], b["x"].to_numpy()[sel], np.full(n, np.nan)]
+                ).ravel()
+                ys = np.column_stack(
+                    [a["y"].to_numpy()[sel], b["y"].to_numpy()[sel], np.full(n, np.nan)]
+                ).ravel()
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs,
+                        y=ys,
+                        mode="lines",
+                        line=dict(width=0.8 + 1.2 * cls, color=color),
+                        hoverinfo="skip",
+                        name=name,
+                        legendgroup=name,
+                        showlegend=not shown,
+                    )
+                )
+                shown = True
+    colors = palette.color_map(nodes["country_id"].astype(str), palette.COUNTRY_COLORS)
+    degree = nodes["degree"].astype(float)
+    size = 8 + 5 * np.sqrt(degree.to_numpy())
+    ranked = nodes.assign(_o=range(len(nodes))).sort_values(
+        ["degree", "weighted_degree", "_o"], ascending=[False, False, True]
+    )
+    named = set(ranked.loc[ranked["degree"] > 0, "id"].astype(str).head(labels))
+    text = [
+        str(n) if i in named else ""
+        for i, n in zip(nodes["id"].astype(str), nodes[f"name_{lang}"], strict=True)
+    ]
+    cluster = nodes["cluster"].astype("Int64").astype("string").fillna("—")
+    custom = np.column_stack(
+        [
+            nodes[f"name_{lang}"].astype(str),
+            nodes[f"country_{lang}"].astype(str),
+            [fmt_int(v, lang) for v in nodes["degree"]],
+            [fmt_int(v, lang) for v in nodes["weighted_degree"]],
+            [fmt_pct(v, 1, lang) for v in nodes["betweenness"]],
+            cluster.to_numpy(),
+            nodes["id"].astype(str),
+        ]
+    )
+    hover = (
+        "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+        + t("net.col.degree", lang)
+        + ": %{customdata[2]}<br>"
+        + t("net.col.weighted_degree", lang)
+        + ": %{customdata[3]}<br>"
+        + t("net.col.betweenness", lang).split(",")[0]
+        + ": %{customdata[4]}<br>"
+        + t("net.col.cluster", lang)
+        + ": %{customdata[5]}<extra></extra>"
+    )
+    for country_id, idx in nodes.groupby(
+        nodes["country_id"].astype(str), sort=False
+    ).groups.items():
+        rows = nodes.index.get_indexer(idx)
+        fig.add_trace(
+            go.Scatter(
+                x=nodes["x"].to_numpy()[rows],
+                y=nodes["y"].to_numpy()[rows],
+                mode="markers+text",
+                text=[text[r] for r in rows],
+                textposition="top center",
+                textfont=dict(size=12),
+                name=str(nodes[f"country_{lang}"].iloc[rows[0]]),
+                marker=dict(
+                    size=size[rows],
+                    color=colors[country_id],
+                    line=dict(width=1, color="#ffffff"),
+                ),
+                customdata=custom[rows],
+                hovertemplate=hover,
+            )
+        )
+    fig.update_xaxes(visible=False)
+    ratio = 1.0
+    if geographic:
+        ratio = 1.0 / max(0.2, float(np.cos(np.radians(nodes["y"].astype(float).mean()))))
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=ratio)
+    fig.update_layout(
+        legend=dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.01, x=0.0),
+        plot_bgcolor="#ffffff",
+    )
+    top = ranked.head(3)
+    alt = t(
+        "net.chart.alt",
+        lang,
+        cities=fmt_int(len(nodes), lang),
+        links=fmt_int(len(links), lang),
+        top=_top_phrase(list(top[f"name_{lang}"].astype(str)), list(top["degree"]), lang),
+    )
+    return _style(fig, title, lang, alt, height=640)

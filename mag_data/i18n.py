@@ -234,6 +234,206 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- overview page ---
     "overview.members_table": {"ru": "Города — члены МАГ", "en": "Member cities"},
     "overview.more": {"ru": "Подробнее", "en": "More"},
+    # --- network page ---
+    "page.network": {"ru": "Сеть сотрудничества", "en": "Cooperation network"},
+    "net.intro": {
+        "ru": "Города-члены — узлы сети; два города связаны, если участвуют хотя бы в одном общем "
+        "проекте под текущим фильтром, толщина связи — число общих проектов.",
+        "en": "Member cities are the nodes; two cities are linked when they take part in at least "
+        "one common project under the current filter; a link's width is the number of projects "
+        "they share.",
+    },
+    "net.links": {"ru": "Связей между городами", "en": "City-to-city links"},
+    "net.cross_border": {"ru": "Межгосударственных связей", "en": "Cross-border links"},
+    "net.domestic": {"ru": "Связей внутри страны", "en": "Domestic links"},
+    "net.left_out_count": {"ru": "Городов без проектов", "en": "Cities left out"},
+    "net.links_help": {
+        "ru": "Пара городов с хотя бы одним общим проектом под фильтром.",
+        "en": "A pair of cities with at least one common project under the filter.",
+    },
+    "net.layout": {"ru": "Расположение узлов", "en": "Node layout"},
+    "net.layout.spring": {"ru": "по связям", "en": "by links"},
+    "net.layout.geo": {"ru": "по географии", "en": "by geography"},
+    "net.chart.title": {
+        "ru": "Сеть сотрудничества: городов — {cities}, связей — {links}",
+        "en": "Cooperation network: {cities} cities, {links} links",
+    },
+    "net.chart.alt": {
+        "ru": "Граф сотрудничества: городов — {cities}, связей — {links}; больше всего партнёров: {top}",
+        "en": "Cooperation graph: {cities} cities, {links} links; most partners: {top}",
+    },
+    "net.map.title": {
+        "ru": "Связи по совместным проектам на карте",
+        "en": "Joint-project links on the map",
+    },
+    "net.map.alt": {
+        "ru": "Карта связей: городов — {cities}, связей — {links}, из них межгосударственных — "
+        "{cross}; самая сильная связь: {top}",
+        "en": "Map of links: {cities} cities, {links} links, {cross} of them cross-border; "
+        "strongest link: {top}",
+    },
+    "net.hubs": {"ru": "Города-узлы сети", "en": "Network hubs"},
+    "net.hubs.help": {
+        "ru": "Партнёров — число городов, с которыми есть общие проекты; общих проектов — сумма по "
+        "всем партнёрам; посредничество — доля кратчайших путей между другими городами, "
+        "проходящих через город (networkx, длина связи = 1 / число общих проектов); кластер — "
+        "группа тесно связанных городов (жадная максимизация модулярности). Нажмите на "
+        "заголовок столбца, чтобы отсортировать.",
+        "en": "Partners: cities it shares projects with; shared projects: summed over all "
+        "partners; betweenness: share of shortest paths between other cities that pass through "
+        "it (networkx, link length = 1 / shared projects); cluster: a group of closely linked "
+        "cities (greedy modularity). Click a column header to sort.",
+    },
+    "net.col.degree": {"ru": "Партнёров", "en": "Partners"},
+    "net.col.weighted_degree": {
+        "ru": "Общих проектов (сумма по партнёрам)",
+        "en": "Shared projects (sum over partners)",
+    },
+    "net.col.betweenness": {"ru": "Посредничество, %", "en": "Betweenness, %"},
+    "net.col.cluster": {"ru": "Кластер", "en": "Cluster"},
+    "net.col.domestic": {"ru": "Партнёров в своей стране", "en": "Domestic partners"},
+    "net.col.cross_border": {"ru": "Партнёров в других странах", "en": "Partners abroad"},
+    "net.col.link_cross_border": {"ru": "Межгосударственная", "en": "Cross-border"},
+    "net.col.city_a": {"ru": "Город 1", "en": "City 1"},
+    "net.col.city_b": {"ru": "Город 2", "en": "City 2"},
+    "net.col.projects_total": {"ru": "Проектов за всё время", "en": "Projects, all time"},
+    "net.col.last_year": {
+        "ru": "Последний проект (год начала)",
+        "en": "Latest project (start year)",
+    },
+    "net.yes": {"ru": "да", "en": "yes"},
+    "net.no": {"ru": "нет", "en": "no"},
+    "net.links_table": {"ru": "Все связи", "en": "All links"},
+    "net.left_out": {"ru": "Кто остался в стороне", "en": "Who is left out"},
+    "net.left_out.help": {
+        "ru": "Города-члены под фильтром, у которых нет ни одного проекта за выбранный период, "
+        "по выбранным направлениям и статусам.",
+        "en": "Member cities under the filter with no project in the chosen period, areas and "
+        "statuses.",
+    },
+    "net.left_out.none": {
+        "ru": "Все города под фильтром участвуют хотя бы в одном проекте.",
+        "en": "Every city under the filter takes part in at least one project.",
+    },
+    "net.no_links": {
+        "ru": "Под фильтром нет ни одного проекта с двумя и более городами.",
+        "en": "No project under the filter has two or more cities.",
+    },
+    "partners.title": {"ru": "Подбор партнёров", "en": "Partner finder"},
+    "partners.intro": {
+        "ru": "Кандидаты — города под текущим фильтром. Балл — взвешенное среднее четырёх "
+        "критериев от 0 до 100: опыт (завершённые проекты в направлении, относительно "
+        "лучшего кандидата), близость (1 − расстояние / наибольшее расстояние, геодезические км), "
+        "новый партнёр (100, если города ещё не сотрудничали), взаимодополняемость (50 за другой "
+        "макрорегион + до 50 за разницу в численности населения). Опыт и история "
+        "сотрудничества — по всему реестру. При равном балле — порядок списка МАГ.",
+        "en": "Candidates are the cities under the current filter. The score is the weighted mean "
+        "of four criteria from 0 to 100: experience (completed projects in the area, relative "
+        "to the best candidate), proximity (1 − distance / largest distance, geodesic km), new "
+        "partner (100 if the cities have never worked together), complementarity (50 for "
+        "another macro-region + up to 50 for the difference in population). Experience and "
+        "partnership history come from the whole register. Ties keep the assembly's list order.",
+    },
+    "partners.city": {"ru": "Город, которому ищем партнёров", "en": "City looking for partners"},
+    "partners.area": {"ru": "Направление сотрудничества", "en": "Cooperation area"},
+    "partners.weights": {"ru": "Веса критериев", "en": "Criteria weights"},
+    "partners.w.experience": {"ru": "Опыт", "en": "Experience"},
+    "partners.w.proximity": {"ru": "Близость", "en": "Proximity"},
+    "partners.w.new_partner": {"ru": "Новый партнёр", "en": "New partner"},
+    "partners.w.complementary": {"ru": "Взаимодополняемость", "en": "Complementarity"},
+    "partners.col.score": {"ru": "Балл (0–100)", "en": "Score (0–100)"},
+    "partners.col.why": {"ru": "Почему", "en": "Why"},
+    "partners.show": {"ru": "Показать кандидатов", "en": "Candidates shown"},
+    "partners.weights_note": {"ru": "Веса: {weights}", "en": "Weights: {weights}"},
+    "partners.no_candidates": {
+        "ru": "Кандидатов нет: под фильтром нет других городов.",
+        "en": "No candidates: there is no other city under the filter.",
+    },
+    "partners.no_weights": {
+        "ru": "Все веса равны нулю — у всех кандидатов балл 0",
+        "en": "Every weight is zero — every candidate scores 0",
+    },
+    "partners.why.exp.zero": {
+        "ru": "нет завершённых {adj}проектов",
+        "en": "no completed {adj}projects",
+    },
+    "partners.why.exp.one": {
+        "ru": "{n} завершённый {adj}проект",
+        "en": "{n} completed {adj}project",
+    },
+    "partners.why.exp.few": {
+        "ru": "{n} завершённых {adj}проекта",
+        "en": "{n} completed {adj}projects",
+    },
+    "partners.why.exp.many": {
+        "ru": "{n} завершённых {adj}проектов",
+        "en": "{n} completed {adj}projects",
+    },
+    "partners.why.km": {"ru": "{km} км", "en": "{km} km"},
+    "partners.why.never": {"ru": "ранее не сотрудничали", "en": "never partnered"},
+    "partners.why.shared.one": {
+        "ru": "уже {n} совместный проект",
+        "en": "already {n} joint project",
+    },
+    "partners.why.shared.few": {
+        "ru": "уже {n} совместных проекта",
+        "en": "already {n} joint projects",
+    },
+    "partners.why.shared.many": {
+        "ru": "уже {n} совместных проектов",
+        "en": "already {n} joint projects",
+    },
+    "partners.why.region": {
+        "ru": "другой макрорегион ({region})",
+        "en": "another macro-region ({region})",
+    },
+    "partners.why.larger.one": {
+        "ru": "население больше в {n} раз",
+        "en": "{n}× larger population",
+    },
+    "partners.why.larger.few": {
+        "ru": "население больше в {n} раза",
+        "en": "{n}× larger population",
+    },
+    "partners.why.larger.many": {
+        "ru": "население больше в {n} раз",
+        "en": "{n}× larger population",
+    },
+    "partners.why.smaller.one": {
+        "ru": "население меньше в {n} раз",
+        "en": "{n}× smaller population",
+    },
+    "partners.why.smaller.few": {
+        "ru": "население меньше в {n} раза",
+        "en": "{n}× smaller population",
+    },
+    "partners.why.smaller.many": {
+        "ru": "население меньше в {n} раз",
+        "en": "{n}× smaller population",
+    },
+    "partners.area.one.trade_economic": {"ru": "торгово-экономический", "en": "trade and economic"},
+    "partners.area.many.trade_economic": {
+        "ru": "торгово-экономических",
+        "en": "trade and economic",
+    },
+    "partners.area.one.science_technology": {
+        "ru": "научно-технический",
+        "en": "scientific and technical",
+    },
+    "partners.area.many.science_technology": {
+        "ru": "научно-технических",
+        "en": "scientific and technical",
+    },
+    "partners.area.one.humanitarian_cultural": {
+        "ru": "гуманитарно-культурный",
+        "en": "humanitarian and cultural",
+    },
+    "partners.area.many.humanitarian_cultural": {
+        "ru": "гуманитарно-культурных",
+        "en": "humanitarian and cultural",
+    },
+    "partners.area.one.social": {"ru": "социальный", "en": "social"},
+    "partners.area.many.social": {"ru": "социальных", "en": "social"},
     # --- validation problems (message, hint) ---
     "problem.file_missing": {"ru": "Файл не найден", "en": "File not found"},
     "hint.file_missing": {

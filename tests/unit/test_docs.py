@@ -119,6 +119,20 @@ def test_readme_images_and_local_links_exist() -> None:
     assert not missing, f"README.md links to missing files: {missing}"
 
 
+_PATH_IN_BACKTICKS = re.compile(r"`([A-Za-z0-9_.][A-Za-z0-9_./*-]*/[A-Za-z0-9_.*-]+\.[a-z]{2,4})`")
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/ARCHITECTURE.md"])
+def test_file_paths_named_in_the_docs_exist(doc: str) -> None:
+    """Every repository file (or glob such as `pages/page_*.py`) a doc names in backticks exists,
+    so a renamed or deleted file makes the docs fail instead of silently going stale."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    paths = sorted(set(_PATH_IN_BACKTICKS.findall(text)))
+    assert paths, f"{doc}: no file paths found (is the pattern broken?)"
+    missing = [p for p in paths if not any(ROOT.glob(p))]
+    assert not missing, f"{doc} names files that do not exist (update the doc): {missing}"
+
+
 def test_ci_entry_point_runs_make_test() -> None:
     """.ci/run, what CI executes, runs `make test` (so CI and developers run the same tests)."""
     commands = [

@@ -29,7 +29,8 @@ def _style(fig: go.Figure, title: str, lang: str, alt: str, height: int = 480) -
         font=FONT,
         separators=PLOTLY_SEPARATORS[lang],
         height=height,
-        margin=dict(l=10, r=10, t=60, b=10),
+        # A builder that put its legend on top has already asked for a taller top margin.
+        margin=dict(l=10, r=10, t=fig.layout.margin.t or 60, b=10),
         legend=dict(font=dict(size=14)),
         meta={"alt": alt},
     )
@@ -319,7 +320,11 @@ def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
                 + ": %{x}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.15))
+    fig.update_layout(
+        barmode="stack",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0.0, traceorder="normal"),
+        margin=dict(t=100),
+    )
     fig.update_xaxes(title_text=t("m.projects", lang))
     fig.update_yaxes(autorange="reversed")
     top = areas.sort_values("projects", ascending=False)
@@ -384,7 +389,11 @@ def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
                 hovertemplate="%{x}: %{y}<extra>" + str(area[f"name_{lang}"]) + "</extra>",
             )
         )
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
+    fig.update_layout(
+        barmode="stack",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0.0, traceorder="normal"),
+        margin=dict(t=100),
+    )
     fig.update_xaxes(title_text=t("m.year", lang), dtick=2)
     fig.update_yaxes(title_text=t("m.projects", lang))
     per_year = years.groupby("year")["projects"].sum()
@@ -407,7 +416,7 @@ def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
             hole=0.55,
             sort=False,
             marker=dict(colors=[palette.STATUS_COLORS[s] for s in statuses["status"]]),
-            textinfo="value+percent",
+            texttemplate="%{value}<br>%{percent:.1%}",
             hovertemplate="%{label}: %{value}<extra></extra>",
         )
     )
@@ -603,3 +612,58 @@ def network_chart(
         top=_top_phrase(list(top[f"name_{lang}"].astype(str)), list(top["degree"]), lang),
     )
     return _style(fig, title, lang, alt, height=640)
+
+
+# --- presentation ------------------------------------------------------------------------------
+
+
+def country_members_population(data: pd.DataFrame, lang: str) -> go.Figure:
+    """Two bar panels sharing the country axis: member cities and their population per country
+    (``data`` is ``by_country``), largest membership at the top."""
+    from plotly.subplots import make_subplots
+
+    title = f"{t('m.members', lang)} · {t('m.population', lang).lower()}"
+    if data.empty:
+        return empty_figure(lang, title)
+    data = data.sort_values(["members", "population"], ascending=True)
+    colors = palette.color_map(data["id"], palette.COUNTRY_COLORS)
+    bar_colors = [colors[i] for i in data["id"]]
+    names = data[f"country_{lang}"].astype(str)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        subplot_titles=(t("m.members", lang), t("m.population", lang)),
+    )
+    for col, measure in ((1, "members"), (2, "population")):
+        fig.add_trace(
+            go.Bar(
+                x=data[measure],
+                y=names,
+                orientation="h",
+                marker_color=bar_colors,
+                text=[fmt_int(v, lang) for v in data[measure]],
+                textposition="auto",
+                customdata=data["id"],
+                hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=col,
+        )
+    fig.update_xaxes(showticklabels=False, showgrid=False)
+    top = data.sort_values("members", ascending=False)
+    alt = (
+        f"{title}. "
+        + _top_phrase(list(top[f"country_{lang}"]), list(top["members"]), lang)
+        + "; "
+        + t("m.population", lang).lower()
+        + ": "
+        + _top_phrase(
+            list(top.sort_values("population", ascending=False)[f"country_{lang}"]),
+            list(top.sort_values("population", ascending=False)["population"]),
+            lang,
+        )
+    )
+    return _style(fig, title, lang, alt, height=max(320, 46 * len(data) + 120))

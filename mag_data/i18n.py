@@ -224,13 +224,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No projects match the current filter.",
     },
     "city.aliases": {"ru": "Другие написания", "en": "Other spellings"},
-    "city.capital": {"ru": "Столица государства", "en": "National capital"},
+    "city.capital": {"ru": "Столица государства (члена ООН)", "en": "National capital (UN member)"},
     "city.population_source": {"ru": "Источник численности", "en": "Population source"},
     "city.coordinates": {"ru": "Координаты", "en": "Coordinates"},
     "city.not_in_filter": {
         "ru": "Этот город не входит в текущий географический фильтр; его данные показаны полностью.",
         "en": "This city is outside the current geographic filter; its data is shown in full.",
     },
+    "city.yes": {"ru": "да", "en": "yes"},
+    "city.no": {"ru": "нет", "en": "no"},
+    "city.no_data": {"ru": "нет данных в источнике", "en": "not given by the source"},
+    "city.joined": {"ru": "Дата вступления в МАГ", "en": "Joined the assembly"},
+    "city.field": {"ru": "Показатель", "en": "Field"},
+    "city.value": {"ru": "Значение", "en": "Value"},
+    "city.projects_count": {"ru": "Проектов города", "en": "The city's projects"},
+    "col.others": {"ru": "Другие участники", "en": "Other participants"},
     # --- overview page ---
     "overview.members_table": {"ru": "Города — члены МАГ", "en": "Member cities"},
     "overview.more": {"ru": "Подробнее", "en": "More"},
@@ -434,6 +442,323 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "partners.area.one.social": {"ru": "социальный", "en": "social"},
     "partners.area.many.social": {"ru": "социальных", "en": "social"},
+    # --- presentation ---
+    "page.presentation": {"ru": "Презентация", "en": "Presentation"},
+    "pres.slide.title": {"ru": "Титульный слайд", "en": "Title slide"},
+    "pres.slide.map": {"ru": "Города — члены МАГ на карте", "en": "Member cities on the map"},
+    "pres.slide.countries": {
+        "ru": "Города-члены и их население по странам",
+        "en": "Member cities and population by country",
+    },
+    "pres.slide.areas": {
+        "ru": "Проекты по направлениям сотрудничества",
+        "en": "Projects by cooperation area",
+    },
+    "pres.slide.years": {"ru": "Проекты по годам начала", "en": "Projects by start year"},
+    "pres.slide.top_cities": {"ru": "Самые активные города", "en": "Most active cities"},
+    "pres.slide.summary": {"ru": "Итоги", "en": "Summary"},
+    "pres.slides": {"ru": "Слайды в презентации", "en": "Slides to include"},
+    "pres.none_selected": {
+        "ru": "Выберите хотя бы один слайд в настройках ниже.",
+        "en": "Choose at least one slide in the settings below.",
+    },
+    "pres.prev": {"ru": "Назад", "en": "Previous"},
+    "pres.next": {"ru": "Вперёд", "en": "Next"},
+    "pres.keys": {
+        "ru": "Листайте клавишами ← и →",
+        "en": "Use the ← and → keys to move between slides",
+    },
+    "pres.settings": {"ru": "Слайды и экспорт", "en": "Slides and export"},
+    "pres.filter.none": {
+        "ru": "Без фильтра: все города-члены и все проекты",
+        "en": "No filter: all member cities and all projects",
+    },
+    "pres.filter": {"ru": "Фильтр: {text}", "en": "Filter: {text}"},
+    "pres.more": {"ru": "и ещё {n}", "en": "and {n} more"},
+    "pres.source": {
+        "ru": "Источник: реестр МАГ (состав — статья энциклопедии о МАГ; население — GeoNames и "
+        "национальные переписи)",
+        "en": "Source: IAC register (membership — the encyclopedia article on the assembly; "
+        "population — GeoNames and national censuses)",
+    },
+    "pres.illustrative": {
+        "ru": "Проекты — иллюстративные данные (сгенерированы), не реальный реестр",
+        "en": "Projects are illustrative (generated) data, not a real register",
+    },
+    "pres.notes.figures": {"ru": "Цифры к слайду", "en": "Figures behind the slide"},
+    "pres.summary.top_country": {
+        "ru": "Больше всего городов-членов: {name} ({n})",
+        "en": "Most member cities: {name} ({n})",
+    },
+    "pres.summary.top_area": {
+        "ru": "Больше всего проектов по направлению: {name} ({n})",
+        "en": "Area with most projects: {name} ({n})",
+    },
+    "pres.summary.top_city": {
+        "ru": "Самый активный город: {name} (проектов: {n})",
+        "en": "Most active city: {name} ({n} projects)",
+    },
+    "pres.led": {"ru": "ведущий в {n}", "en": "lead in {n}"},
+    "pres.summary.top_year": {
+        "ru": "Больше всего проектов начато в {year} году ({n})",
+        "en": "Most projects started in {year} ({n})",
+    },
+    "pres.export": {"ru": "Экспорт", "en": "Export"},
+    "pres.export_format": {
+        "ru": "Формат кнопки «Скачать» на панели графиков",
+        "en": "Format of the charts' download button",
+    },
+    "pres.export_format.help": {
+        "ru": "Кнопка с фотоаппаратом над каждым графиком скачивает его: PNG 1920×1080 или SVG "
+        "(вектор, для печати и вёрстки).",
+        "en": "The camera button above each chart downloads it: a 1920×1080 PNG or an SVG "
+        "(vector, for print and layout).",
+    },
+    "pres.build": {"ru": "Собрать PowerPoint и PDF", "en": "Build PowerPoint and PDF"},
+    "pres.build.help": {
+        "ru": "Слайды текущего вида (фильтр, язык, выбранные слайды); графики — PNG 2400×1080, "
+        "цифры — в заметках докладчика.",
+        "en": "The slides of the current view (filter, language, chosen slides); charts as "
+        "2400×1080 PNG, the figures in the speaker notes.",
+    },
+    "pres.building": {"ru": "Собираю презентацию…", "en": "Building the deck…"},
+    "pres.step": {"ru": "Шаг {i} из {n}: {label}", "en": "Step {i} of {n}: {label}"},
+    "pres.built": {
+        "ru": "Готово за {seconds} с ({images} изображений)",
+        "en": "Done in {seconds} s ({images} images)",
+    },
+    "pres.failed": {"ru": "Презентация не собрана", "en": "The deck was not built"},
+    "pres.download.pptx": {"ru": "Скачать PowerPoint (.pptx)", "en": "Download PowerPoint (.pptx)"},
+    "pres.download.pdf": {"ru": "Скачать PDF", "en": "Download PDF"},
+    "pres.pdf_failed": {"ru": "PDF не собран: {reason}", "en": "PDF not built: {reason}"},
+    "pres.no_browser": {
+        "ru": "На сервере не найден браузер Chromium/Chrome, которым рисуются изображения "
+        "слайдов, поэтому PowerPoint и PDF сейчас собрать нельзя (установите chromium: "
+        "make chromium, или задайте BROWSER_PATH). Каждый график по-прежнему можно скачать как "
+        "PNG или SVG кнопкой с фотоаппаратом на его панели.",
+        "en": "No Chromium/Chrome browser was found on the server to draw the slide images, so "
+        "PowerPoint and PDF cannot be built now (install chromium: make chromium, or set "
+        "BROWSER_PATH). Every chart can still be downloaded as PNG or SVG with the camera "
+        "button on its toolbar.",
+    },
+    # --- data page ---
+    "page.data": {"ru": "Данные", "en": "Data"},
+    "nav.manage": {"ru": "Ведение реестров", "en": "Registers"},
+    "data.intro": {
+        "ru": "Скачайте реестры и шаблоны. Изменять реестры может только вошедший редактор: "
+        "загрузите файл, проверьте ошибки и различия, примените; любую прежнюю версию можно "
+        "вернуть одной кнопкой.",
+        "en": "Download the registers and templates. Only a signed-in editor can change them: "
+        "upload a file, check the errors and the differences, apply; any earlier version can be "
+        "restored with one click.",
+    },
+    "data.download": {"ru": "Скачать", "en": "Download"},
+    "data.download.table": {"ru": "Реестр", "en": "Register"},
+    "data.download.current": {
+        "ru": "Текущий реестр ({file}):",
+        "en": "The current register ({file}):",
+    },
+    "data.download.template": {
+        "ru": "Пустой шаблон (только заголовок):",
+        "en": "A blank template (header only):",
+    },
+    "data.table.members": {"ru": "Города-члены", "en": "Member cities"},
+    "data.table.aliases": {"ru": "Другие написания городов", "en": "City name variants"},
+    "data.table.cooperation_areas": {"ru": "Направления сотрудничества", "en": "Cooperation areas"},
+    "data.table.tasks": {"ru": "Задачи", "en": "Tasks"},
+    "data.table.projects": {"ru": "Проекты", "en": "Projects"},
+    "data.table.participants": {"ru": "Участники проектов", "en": "Project participants"},
+    "data.editing_off": {
+        "ru": "Изменение реестров выключено: пароль редактора не задан. Чтобы включить, создайте "
+        "хэш пароля командой ниже и запишите его в секреты (mag_admin_password_hash) или в "
+        "переменную окружения MAG_ADMIN_PASSWORD_HASH, затем перезапустите приложение "
+        "(см. docs/SERVICE.md).",
+        "en": "Editing the registers is off: no editor password is configured. To turn it on, "
+        "create a password hash with the command below and put it in the secrets "
+        "(mag_admin_password_hash) or the MAG_ADMIN_PASSWORD_HASH environment variable, then "
+        "restart the app (see docs/SERVICE.md).",
+    },
+    "data.bad_hash": {
+        "ru": "Настроенный хэш пароля повреждён (ожидается scrypt$n$r$p$соль$хэш); изменение "
+        "реестров выключено. Создайте новый: python -m mag_data.auth.",
+        "en": "The configured password hash is malformed (expected scrypt$n$r$p$salt$hash); "
+        "editing is off. Create a new one: python -m mag_data.auth.",
+    },
+    "data.sign_in.help": {
+        "ru": "Просматривать данные может каждый; чтобы изменить реестр, войдите.",
+        "en": "Anyone can view the data; sign in to change a register.",
+    },
+    "data.name": {"ru": "Ваше имя (для истории изменений)", "en": "Your name (for the history)"},
+    "data.password": {"ru": "Пароль редактора", "en": "Editor password"},
+    "data.sign_in": {"ru": "Войти", "en": "Sign in"},
+    "data.sign_out": {"ru": "Выйти", "en": "Sign out"},
+    "data.signed_in": {"ru": "Вы вошли как {name}", "en": "Signed in as {name}"},
+    "data.flash.bad_name": {
+        "ru": "Укажите имя: буквы, цифры, пробел, точка, дефис (до 60 знаков).",
+        "en": "Give a name: letters, digits, space, dot, hyphen (up to 60 characters).",
+    },
+    "data.flash.wrong_password": {
+        "ru": "Неверный пароль. Следующая попытка — через {seconds} с.",
+        "en": "Wrong password. Next attempt in {seconds} s.",
+    },
+    "data.flash.wait": {
+        "ru": "Слишком много неудачных попыток: подождите {seconds} с.",
+        "en": "Too many failed attempts: wait {seconds} s.",
+    },
+    "data.flash.signed_out": {"ru": "Вы вышли.", "en": "Signed out."},
+    "data.flash.applied": {
+        "ru": "Изменения применены (версия {version}).",
+        "en": "Changes applied (version {version}).",
+    },
+    "data.flash.unchanged": {
+        "ru": "Реестр уже совпадает с этой версией: ничего не изменено.",
+        "en": "The register already matches: nothing changed.",
+    },
+    "data.flash.restored": {
+        "ru": "Восстановлена версия {version}.",
+        "en": "Version {version} restored.",
+    },
+    "data.flash.conflict": {
+        "ru": "Конфликт: пока вы проверяли файл, реестр изменил(а) {user} ({time}). Ничего не "
+        "записано. Ниже — различия с текущим реестром; проверьте их и примените снова.",
+        "en": "Conflict: while you were reviewing, {user} changed the register ({time}). Nothing "
+        "was written. Below are the differences from the current register; check them and apply "
+        "again.",
+    },
+    "data.flash.invalid": {
+        "ru": "Реестр с этим изменением не проходит проверку; ничего не записано.",
+        "en": "The register with this change does not validate; nothing was written.",
+    },
+    "data.flash.busy": {
+        "ru": "Реестр сейчас изменяет другой пользователь; попробуйте ещё раз через минуту.",
+        "en": "Someone else is changing the register right now; try again in a minute.",
+    },
+    "data.flash.restore_failed": {
+        "ru": "Версию {version} восстановить не удалось (повреждена или не проходит проверку).",
+        "en": "Version {version} could not be restored (damaged or does not validate).",
+    },
+    "data.upload": {"ru": "Загрузить изменённый реестр", "en": "Upload a changed register"},
+    "data.upload.table": {"ru": "Какой реестр", "en": "Which register"},
+    "data.upload.file": {
+        "ru": "Файл {file}: CSV (UTF-8, Windows-1251; «,» или «;») или XLSX, до 10 МБ",
+        "en": "File {file}: CSV (UTF-8, Windows-1251; “,” or “;”) or XLSX, up to 10 MB",
+    },
+    "data.upload.hint": {
+        "ru": "Скачайте текущий реестр выше, измените в Excel и загрузите весь файл: строки, "
+        "которых нет в файле, будут удалены.",
+        "en": "Download the current register above, edit it in Excel and upload the whole file: "
+        "rows missing from the file will be removed.",
+    },
+    "data.detected": {
+        "ru": "Файл прочитан как {file}: кодировка {encoding}, разделитель {delimiter}, строк — {rows}.",
+        "en": "Read as {file}: encoding {encoding}, delimiter {delimiter}, {rows} rows.",
+    },
+    "data.blocked": {
+        "ru": "Пока есть ошибки, применить файл нельзя. Исправьте их и загрузите файл снова.",
+        "en": "The file cannot be applied while errors remain. Fix them and upload it again.",
+    },
+    "data.warnings": {
+        "ru": "Предупреждения: проверьте, что это действительно нужно.",
+        "en": "Warnings: check that this is really intended.",
+    },
+    "data.confirm": {
+        "ru": "Я проверил(а) предупреждения и хочу применить изменения",
+        "en": "I have checked the warnings and want to apply the changes",
+    },
+    "data.diff.title": {"ru": "Что изменится", "en": "What will change"},
+    "data.diff.none": {
+        "ru": "Отличий от текущего реестра нет.",
+        "en": "No differences from the current register.",
+    },
+    "data.diff.added": {"ru": "Добавлено строк", "en": "Rows added"},
+    "data.diff.removed": {"ru": "Удалено строк", "en": "Rows removed"},
+    "data.diff.changed": {"ru": "Изменено строк", "en": "Rows changed"},
+    "data.diff.column": {"ru": "Столбец", "en": "Column"},
+    "data.diff.old": {"ru": "Было", "en": "Before"},
+    "data.diff.new": {"ru": "Стало", "en": "After"},
+    "data.reason": {"ru": "Причина изменения (для истории)", "en": "Reason (for the history)"},
+    "data.apply": {"ru": "Применить", "en": "Apply"},
+    "data.geo.title": {"ru": "Координаты новых городов", "en": "Coordinates of new cities"},
+    "data.geo.help": {
+        "ru": "У новых городов в файле нет координат. Выберите подходящее место из найденных или "
+        "введите координаты вручную.",
+        "en": "The file's new cities have no coordinates. Pick the right place among the "
+        "candidates or enter the coordinates by hand.",
+    },
+    "data.geo.source.nominatim": {
+        "ru": "Найдено в OpenStreetMap (Nominatim).",
+        "en": "Found in OpenStreetMap (Nominatim).",
+    },
+    "data.geo.source.gazetteer": {
+        "ru": "Найдено во встроенном справочнике GeoNames (без интернета).",
+        "en": "Found in the bundled GeoNames gazetteer (offline).",
+    },
+    "data.geo.source.manual": {
+        "ru": "Город не найден: введите координаты вручную.",
+        "en": "Not found: enter the coordinates by hand.",
+    },
+    "data.geo.offline": {
+        "ru": "(OpenStreetMap недоступен — нет подключения к интернету.)",
+        "en": "(OpenStreetMap could not be reached: no internet connection.)",
+    },
+    "data.geo.place": {"ru": "Место", "en": "Place"},
+    "data.geo.country": {"ru": "Страна", "en": "Country"},
+    "data.geo.pick": {"ru": "Координаты", "en": "Coordinates"},
+    "data.geo.manual": {"ru": "Ввести вручную", "en": "Enter by hand"},
+    "data.geo.used.nominatim": {
+        "ru": "Использованы координаты OpenStreetMap (Nominatim).",
+        "en": "Using coordinates from OpenStreetMap (Nominatim).",
+    },
+    "data.geo.used.gazetteer": {
+        "ru": "Использованы координаты справочника GeoNames.",
+        "en": "Using coordinates from the GeoNames gazetteer.",
+    },
+    "data.geo.used.manual": {
+        "ru": "Использованы координаты, введённые вручную.",
+        "en": "Using the coordinates entered by hand.",
+    },
+    "data.history": {"ru": "История версий", "en": "Version history"},
+    "data.history.empty": {
+        "ru": "Изменений через эту страницу ещё не было.",
+        "en": "No changes have been made through this page yet.",
+    },
+    "data.history.id": {"ru": "Версия", "en": "Version"},
+    "data.history.time": {"ru": "Время (UTC)", "en": "Time (UTC)"},
+    "data.history.user": {"ru": "Кто", "en": "Who"},
+    "data.history.action": {"ru": "Действие", "en": "Action"},
+    "data.history.changed": {"ru": "Файлы", "en": "Files"},
+    "data.history.reason": {"ru": "Причина", "en": "Reason"},
+    "data.history.restored_from": {"ru": "Восстановлена из", "en": "Restored from"},
+    "data.history.current": {"ru": "Текущая", "en": "Current"},
+    "data.action.baseline": {"ru": "исходное состояние", "en": "initial state"},
+    "data.action.external": {"ru": "изменено вне приложения", "en": "changed outside the app"},
+    "data.action.apply": {"ru": "загрузка", "en": "upload"},
+    "data.action.restore": {"ru": "восстановление", "en": "restore"},
+    "data.undo": {
+        "ru": "Отменить последнее изменение (вернуть версию от {time})",
+        "en": "Undo the last change (back to the version of {time})",
+    },
+    "data.restore.pick": {"ru": "Вернуть версию", "en": "Restore a version"},
+    "data.restore": {"ru": "Восстановить", "en": "Restore"},
+    "data.restore.reason": {"ru": "восстановление {version}", "en": "restore {version}"},
+    "problem.file_too_large": {"ru": "Файл слишком большой", "en": "The file is too large"},
+    "hint.file_too_large": {
+        "ru": "Не более {limit_mb} МБ; загружайте один реестр без лишних листов.",
+        "en": "At most {limit_mb} MB; upload one register without extra sheets.",
+    },
+    "problem.population_jump": {
+        "ru": "Население изменилось более чем на 50 %",
+        "en": "The population changed by more than 50%",
+    },
+    "hint.population_jump": {
+        "ru": "Было {old}, стало {new} ({change} %): проверьте число и год данных.",
+        "en": "Was {old}, now {new} ({change}%): check the figure and its year.",
+    },
+    "problem.rows_removed": {"ru": "Строки будут удалены", "en": "Rows will be removed"},
+    "hint.rows_removed": {
+        "ru": "Удаляется строк: {count}. Если это случайно, загрузите полный файл.",
+        "en": "{count} row(s) will be removed. If this is accidental, upload the complete file.",
+    },
     # --- validation problems (message, hint) ---
     "problem.file_missing": {"ru": "Файл не найден", "en": "File not found"},
     "hint.file_missing": {

@@ -7,7 +7,7 @@ import pandas as pd
 from . import aggregations as agg
 from . import geo
 from .filters import Filter, View, project_mask
-from .i18n import t
+from .i18n import fmt_float, fmt_int, t
 from .registry import Registry
 
 
@@ -84,10 +84,10 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
                 t("col.project", lang): p[f"title_{lang}"],
                 t("col.area", lang): areas.get(str(p["area_id"]), str(p["area_id"])),
                 t("col.status", lang): t(f"status.{p['status']}", lang),
-                t("col.start", lang): p["start_date"].date() if pd.notna(p["start_date"]) else None,
-                t("col.end", lang): p["end_date"].date() if pd.notna(p["end_date"]) else None,
+                t("col.start", lang): p["start_date"].date() if pd.notna(p["start_date"]) else "",
+                t("col.end", lang): p["end_date"].date() if pd.notna(p["end_date"]) else "",
                 t("col.role", lang): t(f"role.{role}", lang),
-                t("col.partners", lang): partners.get(pid, ""),
+                t("col.others", lang): partners.get(pid, ""),
             }
         )
     columns = [
@@ -99,7 +99,7 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
             "col.start",
             "col.end",
             "col.role",
-            "col.partners",
+            "col.others",
         )
     ]
     table = pd.DataFrame(rows, columns=columns)
@@ -128,3 +128,40 @@ def distances_table(members: pd.DataFrame, member_id: str, lang: str) -> pd.Data
             t("m.distance_km", lang): d["distance_km"].round(0).astype("int64"),
         }
     )
+
+
+def _text(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "" if text in ("nan", "<NA>", "None", "NaT") else text
+
+
+def city_facts(registry: Registry, member_id: str, lang: str) -> pd.DataFrame:
+    """The facts of one member city as (field, value) text rows, with sources."""
+    members = registry.members
+    city = members.set_index(members["id"].astype(str)).loc[member_id]
+    aliases = registry.aliases[registry.aliases["member_id"].astype(str) == member_id]["alias"]
+    year = _text(city["population_year"])
+    population = fmt_int(city["population"], lang) + (f" ({year})" if year else "")
+    joined = city["joined"]
+    rows = [
+        (t("col.country", lang), _text(city[f"country_{lang}"])),
+        (t("col.macro_region", lang), _text(city[f"macro_region_{lang}"])),
+        (t("col.subdivision", lang), _text(city[f"subdivision_{lang}"])),
+        (t("col.federal_district", lang), _text(city[f"federal_district_{lang}"]) or "—"),
+        (t("col.population", lang), population),
+        (t("city.population_source", lang), _text(city["population_source"])),
+        (
+            t("city.coordinates", lang),
+            f"{fmt_float(city['lat'], 4, lang)}°, {fmt_float(city['lon'], 4, lang)}°",
+        ),
+        (
+            t("city.capital", lang),
+            t("city.yes", lang) if bool(city["is_capital"]) else t("city.no", lang),
+        ),
+        (
+            t("city.joined", lang),
+            joined.date().isoformat() if pd.notna(joined) else t("city.no_data", lang),
+        ),
+        (t("city.aliases", lang), ", ".join(aliases.astype(str)) or "—"),
+    ]
+    return pd.DataFrame(rows, columns=[t("city.field", lang), t("city.value", lang)])

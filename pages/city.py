@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mag_data import apply_filter, charts, tables
-from mag_data.i18n import fmt_float, fmt_int, t
+from mag_data.i18n import t
 from ui import state, widgets
 
 ctx = state.context()
@@ -29,39 +29,11 @@ city_id = st.selectbox(
     key="city_select",
 )
 st.session_state["page_profile"] = city_id
-city = members.set_index(members["id"].astype(str)).loc[city_id]
 if city_id not in set(view.members["id"].astype(str)):
     st.caption(t("city.not_in_filter", lang))
 
 st.subheader(t("city.facts", lang))
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("col.country", lang), str(city[f"country_{lang}"]))
-c2.metric(t("col.subdivision", lang), str(city[f"subdivision_{lang}"]))
-year = city["population_year"]
-c3.metric(
-    t("col.population", lang),
-    fmt_int(city["population"], lang),
-    help=f"{t('city.population_source', lang)}: {city['population_source']}"
-    + (f" ({int(year)})" if year is not None and str(year) != "<NA>" else ""),
-)
-c4.metric(
-    t("col.federal_district", lang),
-    str(city[f"federal_district_{lang}"])
-    if str(city[f"federal_district_{lang}"]) not in ("nan", "<NA>", "None")
-    else "—",
-)
-facts = [
-    f"{t('city.coordinates', lang)}: {fmt_float(city['lat'], 4, lang)}°, {fmt_float(city['lon'], 4, lang)}°",
-]
-if bool(city["is_capital"]):
-    facts.append(t("city.capital", lang))
-aliases = registry.aliases[registry.aliases["member_id"].astype(str) == city_id]["alias"].astype(
-    str
-)
-if len(aliases):
-    facts.append(f"{t('city.aliases', lang)}: {', '.join(aliases)}")
-for line in facts:
-    st.text(line)  # plain text: data is never rendered as HTML or Markdown
+st.table(tables.city_facts(registry, city_id, lang).set_index(t("city.field", lang)))
 
 st.subheader(t("city.projects", lang))
 widgets.illustrative_notice(registry, lang)

@@ -43,6 +43,9 @@ PAGES = {
     ),
     "areas": st.Page("pages/areas.py", title=t("page.areas", lang), icon="🤝", url_path="areas"),
     "city": st.Page("pages/city.py", title=t("page.city", lang), icon="📍", url_path="city"),
+    "network": st.Page(
+        "pages/network.py", title=t("page.network", lang), icon="🕸️", url_path="network"
+    ),
 }
 st.session_state["_pages"] = PAGES
 nav = st.navigation({t("nav.explore", lang): list(PAGES.values())})

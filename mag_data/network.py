@@ -243,7 +243,12 @@ def left_out_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col.city", lang): frame[f"name_{lang}"].astype(str).to_numpy(),
             t("col.country", lang): frame[f"country_{lang}"].astype(str).to_numpy(),
             t("net.col.projects_total", lang): frame["projects_total"].to_numpy(),
-            t("net.col.last_year", lang): frame["last_start_year"].to_numpy(),
+            # A year is a label, not a quantity: text, so it is never shown as "2 021".
+            t("net.col.last_year", lang): frame["last_start_year"]
+            .astype("Int64")
+            .astype("string")
+            .fillna("")
+            .to_numpy(),
         }
     )
 

@@ -1,0 +1,162 @@
+"""Cooperation network: who works with whom, the hubs, who is left out, and a partner finder."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from mag_data import Filter, Registry, View, charts, network, partners
+from mag_data import aggregations as agg
+from mag_data.i18n import fmt_int, t
+from ui import state, widgets
+
+WEIGHT_DEFAULTS = partners.ScoreWeights()
+
+
+# Thin cached wrappers: the graph measures and geodesic distances cost ~0.5 s on the full
+# register; keyed by the register's content hash and the filter (the view follows from both).
+@st.cache_data(max_entries=32, show_spinner=False)
+def _network(
+    fingerprint: str, f: Filter, _view: View
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    graph = network.cooperation_graph(_view)
+    return (
+        network.city_indicators(graph, _view.members),
+        network.link_table(_view),
+        network.left_out(_view),
+        network.layout_positions(graph, how="spring"),
+        network.layout_positions(graph, how="geo"),
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _ranking(
+    fingerprint: str,
+    city_id: str,
+    area_id: str,
+    weights: partners.ScoreWeights,
+    lang: str,
+    candidates: tuple[str, ...],
+    _registry: Registry,
+) -> pd.DataFrame:
+    return partners.rank_partners(_registry, city_id, area_id, weights, lang, candidates)
+
+
+ctx = state.context()
+lang, view, registry = ctx.lang, ctx.view, ctx.registry
+
+st.title(t("page.network", lang))
+widgets.illustrative_notice(registry, lang)
+if view.members.empty:
+    widgets.empty_notice(lang)
+    st.stop()
+st.caption(t("net.intro", lang))
+
+indicators, links, left, spring, geographic = _network(registry.fingerprint, ctx.filter, view)
+summary = network.link_summary(links)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("net.links", lang), fmt_int(summary.links, lang), help=t("net.links_help", lang))
+c2.metric(t("net.cross_border", lang), fmt_int(summary.cross_border, lang))
+c3.metric(t("net.domestic", lang), fmt_int(summary.domestic, lang))
+c4.metric(t("net.left_out_count", lang), fmt_int(len(left), lang))
+if links.empty:
+    st.info(t("net.no_links", lang), icon="🔎")
+
+layout = (
+    st.segmented_control(
+        t("net.layout", lang),
+        options=["spring", "geo"],
+        default="spring",
+        format_func=lambda o: t(f"net.layout.{o}", lang),
+        key="net_layout",
+    )
+    or "spring"
+)
+positions = geographic if layout == "geo" else spring
+widgets.show_chart(
+    charts.network_chart(indicators.merge(positions, on="id"), links, lang, layout == "geo"),
+    key="net_chart",
+    filename="cooperation_network",
+)
+widgets.show_chart(
+    charts.network_map(agg.by_city(view), links, lang),
+    key="net_map",
+    filename="cooperation_links_map",
+)
+
+st.subheader(t("net.hubs", lang))
+st.caption(t("net.hubs.help", lang))
+hubs = network.hubs_table(indicators, lang)
+widgets.show_table(hubs, lang, key="net_hubs_table")
+widgets.download_buttons(hubs, "network_hubs", lang, key="net_hubs")
+if not links.empty:
+    with st.expander(t("net.links_table", lang)):
+        link_rows = network.links_display_table(links, lang)
+        widgets.show_table(link_rows, lang, key="net_links_table")
+        widgets.download_buttons(link_rows, "network_links", lang, key="net_links")
+
+st.subheader(t("net.left_out", lang))
+st.caption(t("net.left_out.help", lang))
+if left.empty:
+    st.success(t("net.left_out.none", lang), icon="✅")
+else:
+    left_rows = network.left_out_table(left, lang)
+    widgets.show_table(left_rows, lang, key="net_left_table")
+    widgets.download_buttons(left_rows, "left_out", lang, key="net_left")
+
+st.subheader(t("partners.title", lang))
+st.caption(t("partners.intro", lang))
+cities = dict(
+    zip(view.members["id"].astype(str), view.members[f"name_{lang}"].astype(str), strict=True)
+)
+areas = dict(
+    zip(registry.areas["id"].astype(str), registry.areas[f"name_{lang}"].astype(str), strict=True)
+)
+# A keyed selectbox keeps a stale pick when the filter changes its options: reset it first.
+if st.session_state.get("net_city") not in cities:
+    st.session_state["net_city"] = next(iter(cities))
+if st.session_state.get("net_area") not in areas:
+    st.session_state["net_area"] = next(iter(areas))
+left_col, right_col = st.columns(2)
+city_id = left_col.selectbox(
+    t("partners.city", lang), options=list(cities), format_func=cities.__getitem__, key="net_city"
+)
+area_id = right_col.selectbox(
+    t("partners.area", lang), options=list(areas), format_func=areas.__getitem__, key="net_area"
+)
+with st.expander(t("partners.weights", lang), expanded=True):
+    columns = st.columns(len(partners.COMPONENTS))
+    chosen = {
+        name: col.slider(
+            t(f"partners.w.{name}", lang),
+            min_value=0.0,
+            max_value=1.0,
+            value=float(getattr(WEIGHT_DEFAULTS, name)),
+            step=0.05,
+            key=f"net_w_{name}",
+        )
+        for name, col in zip(partners.COMPONENTS, columns, strict=True)
+    }
+weights = partners.ScoreWeights(**chosen)
+candidates = tuple(i for i in cities if i != city_id)
+if not candidates:
+    st.info(t("partners.no_candidates", lang), icon="🔎")
+    st.stop()
+shown = len(candidates)
+if len(candidates) > 1:
+    # Initial value through session state (not value=), clamped when the filter shrinks the pool.
+    if not 1 <= st.session_state.get("net_shown", 0) <= len(candidates):
+        st.session_state["net_shown"] = min(10, len(candidates))
+    shown = st.slider(
+        t("partners.show", lang), min_value=1, max_value=len(candidates), key="net_shown"
+    )
+ranking = _ranking(registry.fingerprint, city_id, area_id, weights, lang, candidates, registry)
+st.caption(t("partners.weights_note", lang, weights=partners.weights_note(weights, lang)))
+widgets.show_table(partners.finder_table(ranking, lang, n=shown), lang, key="net_partners_table")
+widgets.download_buttons(
+    partners.finder_table(ranking, lang, n=None),
+    f"partners_{city_id}_{area_id}",
+    lang,
+    key="net_partners",
+)

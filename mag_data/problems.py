@@ -44,6 +44,10 @@ CODES = frozenset(
         "unknown_member",
         "lead_count",
         "more_problems",
+        # uploads on the data page (mag_data.store)
+        "file_too_large",
+        "population_jump",
+        "rows_removed",
     }
 )
 

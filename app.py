@@ -46,6 +46,12 @@ PAGES = {
     "network": st.Page(
         "pages/network.py", title=t("page.network", lang), icon="🕸️", url_path="network"
     ),
+    "presentation": st.Page(
+        "pages/presentation.py",
+        title=t("page.presentation", lang),
+        icon="📽️",
+        url_path="presentation",
+    ),
 }
 st.session_state["_pages"] = PAGES
 nav = st.navigation({t("nav.explore", lang): list(PAGES.values())})

@@ -3,6 +3,7 @@ headline metrics and table downloads."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -17,21 +18,48 @@ from mag_data.export import to_csv_bytes, to_xlsx_bytes
 from mag_data.i18n import fmt_float, fmt_int, fmt_pct, problems_table, t
 from mag_data.problems import DataValidationError, Problem
 
+EXPORT_FORMAT = "export_format"  # session key read by chart_config: "png" or "svg"
+EXPORT_FORMATS = ("png", "svg")
+
 
 def chart_config(filename: str) -> dict:
-    """plotly.js config: local base maps (offline), 1920×1080 PNG export with a meaningful name."""
+    """plotly.js config: local base maps (offline), modebar download as a 1920×1080 PNG or an
+    SVG (the session's ``export_format``) with a meaningful, file-system-safe name."""
+    fmt = st.session_state.get(EXPORT_FORMAT, "png")
+    safe = re.sub(r"[^\w.-]+", "_", filename, flags=re.ASCII).strip("._") or "chart"
     return {
         "topojsonURL": config.TOPOJSON_URL,
         "displaylogo": False,
         "toImageButtonOptions": {
-            "format": st.session_state.get("export_format", "png"),
-            "filename": f"mag_{filename}_{date.today().isoformat()}",
+            "format": fmt if fmt in EXPORT_FORMATS else "png",
+            "filename": f"mag_{safe}_{date.today().isoformat()}",
             "width": 1920,
             "height": 1080,
             "scale": 1,
         },
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+def _keep_export_format(widget_key: str) -> None:
+    st.session_state[EXPORT_FORMAT] = st.session_state.get(widget_key) or "png"
+
+
+def export_format_choice(lang: str, key: str = "_export_format_widget") -> None:
+    """PNG/SVG switch for every chart's download button; the choice outlives page changes
+    (a widget's own state is dropped when its page is left, ``export_format`` is not)."""
+    if st.session_state.get(key) not in EXPORT_FORMATS:
+        st.session_state[key] = st.session_state.get(EXPORT_FORMAT, "png")
+    st.segmented_control(
+        t("pres.export_format", lang),
+        options=list(EXPORT_FORMATS),
+        format_func=str.upper,
+        key=key,
+        on_change=_keep_export_format,
+        args=(key,),
+        help=t("pres.export_format.help", lang),
+    )
+    _keep_export_format(key)
 
 
 def show_chart(

@@ -467,14 +467,20 @@ def _link_width_class(weights: np.ndarray) -> np.ndarray:
 
 
 def network_map(
-    cities: pd.DataFrame, links: pd.DataFrame, lang: str, height: int = 620
+    cities: pd.DataFrame,
+    links: pd.DataFrame,
+    lang: str,
+    max_links: int | None = None,
+    height: int = 620,
 ) -> go.Figure:
     """The partner links on the map: ``member_map`` with great-circle lines whose width grows with
-    the shared projects. ``cities``: ``aggregations.by_city``; ``links``: ``network.link_table``."""
+    the shared projects; only the ``max_links`` strongest are drawn (the alt text counts all).
+    ``cities``: ``aggregations.by_city``; ``links``: ``network.link_table`` (heaviest first)."""
     title = t("net.map.title", lang)
     if cities.empty:
         return empty_figure(lang, title)
-    fig = member_map(cities, lang, links=links if not links.empty else None, height=height)
+    drawn = links if max_links is None else links.head(max_links)
+    fig = member_map(cities, lang, links=drawn if not drawn.empty else None, height=height)
     if links.empty:
         top = "—"
     else:
@@ -493,13 +499,19 @@ def network_map(
 
 
 def network_chart(
-    nodes: pd.DataFrame, links: pd.DataFrame, lang: str, geographic: bool = False, labels: int = 12
+    nodes: pd.DataFrame,
+    links: pd.DataFrame,
+    lang: str,
+    geographic: bool = False,
+    labels: int = 8,
+    max_links: int | None = None,
 ) -> go.Figure:
     """The cooperation graph: nodes at (``x``, ``y``) sized by partner count and coloured by
-    country, edges with width by shared projects (cross-border darker than domestic); the
-    ``labels`` best-connected cities are named. ``nodes``: ``network.city_indicators`` joined with
-    ``network.layout_positions``; ``links``: ``network.link_table``. With ``geographic`` the
-    positions are lon/lat and the aspect ratio follows the latitude."""
+    country, edges with width by shared projects (cross-border dark, domestic light grey); the
+    ``labels`` best-connected cities are named; only the ``max_links`` strongest links are drawn
+    (title and alt text count all). ``nodes``: ``network.city_indicators`` joined with
+    ``network.layout_positions``; ``links``: ``network.link_table`` (heaviest first). With
+    ``geographic`` the positions are lon/lat and the aspect ratio follows the latitude."""
     title = t(
         "net.chart.title", lang, cities=fmt_int(len(nodes), lang), links=fmt_int(len(links), lang)
     )
@@ -507,14 +519,15 @@ def network_chart(
         return empty_figure(lang, title)
     fig = go.Figure()
     pos = nodes.set_index(nodes["id"].astype(str))[["x", "y"]]
-    if not links.empty:
-        a = pos.reindex(links["member_id_a"].astype(str).to_numpy())
-        b = pos.reindex(links["member_id_b"].astype(str).to_numpy())
-        classes = _link_width_class(links["weight"].to_numpy())
-        cross = links["cross_border"].astype(bool).to_numpy()
+    drawn = links if max_links is None else links.head(max_links)
+    if not drawn.empty:
+        a = pos.reindex(drawn["member_id_a"].astype(str).to_numpy())
+        b = pos.reindex(drawn["member_id_b"].astype(str).to_numpy())
+        classes = _link_width_class(drawn["weight"].to_numpy())
+        cross = drawn["cross_border"].astype(bool).to_numpy()
         for is_cross in (False, True):
             name = t("net.cross_border" if is_cross else "net.domestic", lang)
-            color = "rgba(31,78,156,0.45)" if is_cross else "rgba(110,120,135,0.40)"
+            color = "rgba(35,35,35,0.40)" if is_cross else "rgba(140,150,165,0.35)"
             shown = False
             for cls in sorted(set(classes[cross == is_cross])):
                 sel = (classes == cls) & (cross == is_cross)
@@ -540,7 +553,7 @@ def network_chart(
                 shown = True
     colors = palette.color_map(nodes["country_id"].astype(str), palette.COUNTRY_COLORS)
     degree = nodes["degree"].astype(float)
-    size = 8 + 5 * np.sqrt(degree.to_numpy())
+    size = 6 + 2.5 * np.sqrt(degree.to_numpy())
     ranked = nodes.assign(_o=range(len(nodes))).sort_values(
         ["degree", "weighted_degree", "_o"], ascending=[False, False, True]
     )
@@ -583,7 +596,7 @@ def network_chart(
                 mode="markers+text",
                 text=[text[r] for r in rows],
                 textposition="top center",
-                textfont=dict(size=12),
+                textfont=dict(size=12, shadow="auto"),
                 name=str(nodes[f"country_{lang}"].iloc[rows[0]]),
                 marker=dict(
                     size=size[rows],

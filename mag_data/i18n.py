@@ -280,6 +280,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Map of links: {cities} cities, {links} links, {cross} of them cross-border; "
         "strongest link: {top}",
     },
+    "net.map.shown": {
+        "ru": "На графе и карте — {n} самых сильных связей из {total}; все связи — в таблице ниже.",
+        "en": "The graph and the map show the {n} strongest of {total} links; every link is in "
+        "the table below.",
+    },
     "net.hubs": {"ru": "Города-узлы сети", "en": "Network hubs"},
     "net.hubs.help": {
         "ru": "Партнёров — число городов, с которыми есть общие проекты; общих проектов — сумма по "

@@ -207,7 +207,8 @@ def layout_positions(graph: nx.Graph, how: str = "spring", seed: int = 7) -> pd.
         lat = nx.get_node_attributes(graph, "lat")
         xy = {n: (float(lon[n]), float(lat[n])) for n in nodes}
     elif nodes:
-        pos = nx.spring_layout(graph, weight="weight", seed=seed)
+        # k (ideal link length) twice networkx's default 1/√n: a dense graph spreads out more.
+        pos = nx.spring_layout(graph, k=2.0 / len(nodes) ** 0.5, weight="weight", seed=seed)
         xy = {n: (float(pos[n][0]), float(pos[n][1])) for n in nodes}
     else:
         xy = {}

@@ -11,6 +11,7 @@ from mag_data.i18n import fmt_int, t
 from ui import state, widgets
 
 WEIGHT_DEFAULTS = partners.ScoreWeights()
+MAX_MAP_LINKS = 300  # links drawn on the charts: more turn them into a hairball
 
 
 # Thin cached wrappers: the graph measures and geodesic distances cost ~0.5 s on the full
@@ -40,6 +41,71 @@ def _ranking(
     _registry: Registry,
 ) -> pd.DataFrame:
     return partners.rank_partners(_registry, city_id, area_id, weights, lang, candidates)
+
+
+@st.fragment
+def _partner_finder(registry: Registry, cities: dict[str, str], lang: str) -> None:
+    """City and area choice, weight sliders and the ranking. A fragment: moving a slider reruns
+    only this part, not the network measures and charts above."""
+    areas = dict(
+        zip(
+            registry.areas["id"].astype(str),
+            registry.areas[f"name_{lang}"].astype(str),
+            strict=True,
+        )
+    )
+    # A keyed selectbox keeps a stale pick when the filter changes its options: reset it first.
+    if st.session_state.get("net_city") not in cities:
+        st.session_state["net_city"] = next(iter(cities))
+    if st.session_state.get("net_area") not in areas:
+        st.session_state["net_area"] = next(iter(areas))
+    left_col, right_col = st.columns(2)
+    city_id = left_col.selectbox(
+        t("partners.city", lang),
+        options=list(cities),
+        format_func=cities.__getitem__,
+        key="net_city",
+    )
+    area_id = right_col.selectbox(
+        t("partners.area", lang), options=list(areas), format_func=areas.__getitem__, key="net_area"
+    )
+    with st.expander(t("partners.weights", lang), expanded=True):
+        columns = st.columns(len(partners.COMPONENTS))
+        chosen = {
+            name: col.slider(
+                t(f"partners.w.{name}", lang),
+                min_value=0.0,
+                max_value=1.0,
+                value=float(getattr(WEIGHT_DEFAULTS, name)),
+                step=0.05,
+                key=f"net_w_{name}",
+            )
+            for name, col in zip(partners.COMPONENTS, columns, strict=True)
+        }
+    weights = partners.ScoreWeights(**chosen)
+    candidates = tuple(i for i in cities if i != city_id)
+    if not candidates:
+        st.info(t("partners.no_candidates", lang), icon="🔎")
+        return
+    shown = len(candidates)
+    if len(candidates) > 1:
+        # Initial value through session state (not value=), clamped when the pool shrinks.
+        if not 1 <= st.session_state.get("net_shown", 0) <= len(candidates):
+            st.session_state["net_shown"] = min(10, len(candidates))
+        shown = st.slider(
+            t("partners.show", lang), min_value=1, max_value=len(candidates), key="net_shown"
+        )
+    ranking = _ranking(registry.fingerprint, city_id, area_id, weights, lang, candidates, registry)
+    st.caption(t("partners.weights_note", lang, weights=partners.weights_note(weights, lang)))
+    widgets.show_table(
+        partners.finder_table(ranking, lang, n=shown), lang, key="net_partners_table"
+    )
+    widgets.download_buttons(
+        partners.finder_table(ranking, lang, n=None),
+        f"partners_{city_id}_{area_id}",
+        lang,
+        key="net_partners",
+    )
 
 
 ctx = state.context()
@@ -75,23 +141,39 @@ layout = (
 )
 positions = geographic if layout == "geo" else spring
 widgets.show_chart(
-    charts.network_chart(indicators.merge(positions, on="id"), links, lang, layout == "geo"),
+    charts.network_chart(
+        indicators.merge(positions, on="id"),
+        links,
+        lang,
+        geographic=layout == "geo",
+        max_links=MAX_MAP_LINKS,
+    ),
     key="net_chart",
     filename="cooperation_network",
 )
 widgets.show_chart(
-    charts.network_map(agg.by_city(view), links, lang),
+    charts.network_map(agg.by_city(view), links, lang, max_links=MAX_MAP_LINKS),
     key="net_map",
     filename="cooperation_links_map",
 )
+if len(links) > MAX_MAP_LINKS:
+    st.caption(
+        t(
+            "net.map.shown",
+            lang,
+            n=fmt_int(MAX_MAP_LINKS, lang),
+            total=fmt_int(len(links), lang),
+        )
+    )
 
 st.subheader(t("net.hubs", lang))
 st.caption(t("net.hubs.help", lang))
 hubs = network.hubs_table(indicators, lang)
 widgets.show_table(hubs, lang, key="net_hubs_table")
 widgets.download_buttons(hubs, "network_hubs", lang, key="net_hubs")
-if not links.empty:
-    with st.expander(t("net.links_table", lang)):
+# A toggle, not an expander: an expander's content runs (and exports ~1,000 rows) on every rerun.
+if not links.empty and st.toggle(t("net.links_table", lang), key="net_show_links"):
+    with st.container(border=True):
         link_rows = network.links_display_table(links, lang)
         widgets.show_table(link_rows, lang, key="net_links_table")
         widgets.download_buttons(link_rows, "network_links", lang, key="net_links")
@@ -107,56 +189,10 @@ else:
 
 st.subheader(t("partners.title", lang))
 st.caption(t("partners.intro", lang))
-cities = dict(
-    zip(view.members["id"].astype(str), view.members[f"name_{lang}"].astype(str), strict=True)
-)
-areas = dict(
-    zip(registry.areas["id"].astype(str), registry.areas[f"name_{lang}"].astype(str), strict=True)
-)
-# A keyed selectbox keeps a stale pick when the filter changes its options: reset it first.
-if st.session_state.get("net_city") not in cities:
-    st.session_state["net_city"] = next(iter(cities))
-if st.session_state.get("net_area") not in areas:
-    st.session_state["net_area"] = next(iter(areas))
-left_col, right_col = st.columns(2)
-city_id = left_col.selectbox(
-    t("partners.city", lang), options=list(cities), format_func=cities.__getitem__, key="net_city"
-)
-area_id = right_col.selectbox(
-    t("partners.area", lang), options=list(areas), format_func=areas.__getitem__, key="net_area"
-)
-with st.expander(t("partners.weights", lang), expanded=True):
-    columns = st.columns(len(partners.COMPONENTS))
-    chosen = {
-        name: col.slider(
-            t(f"partners.w.{name}", lang),
-            min_value=0.0,
-            max_value=1.0,
-            value=float(getattr(WEIGHT_DEFAULTS, name)),
-            step=0.05,
-            key=f"net_w_{name}",
-        )
-        for name, col in zip(partners.COMPONENTS, columns, strict=True)
-    }
-weights = partners.ScoreWeights(**chosen)
-candidates = tuple(i for i in cities if i != city_id)
-if not candidates:
-    st.info(t("partners.no_candidates", lang), icon="🔎")
-    st.stop()
-shown = len(candidates)
-if len(candidates) > 1:
-    # Initial value through session state (not value=), clamped when the filter shrinks the pool.
-    if not 1 <= st.session_state.get("net_shown", 0) <= len(candidates):
-        st.session_state["net_shown"] = min(10, len(candidates))
-    shown = st.slider(
-        t("partners.show", lang), min_value=1, max_value=len(candidates), key="net_shown"
-    )
-ranking = _ranking(registry.fingerprint, city_id, area_id, weights, lang, candidates, registry)
-st.caption(t("partners.weights_note", lang, weights=partners.weights_note(weights, lang)))
-widgets.show_table(partners.finder_table(ranking, lang, n=shown), lang, key="net_partners_table")
-widgets.download_buttons(
-    partners.finder_table(ranking, lang, n=None),
-    f"partners_{city_id}_{area_id}",
+_partner_finder(
+    registry,
+    dict(
+        zip(view.members["id"].astype(str), view.members[f"name_{lang}"].astype(str), strict=True)
+    ),
     lang,
-    key="net_partners",
 )

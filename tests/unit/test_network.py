@@ -266,6 +266,10 @@ def test_network_chart_sizes_nodes_by_degree_and_hides_axes(tiny):
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     assert fig.layout.title.text == "Cooperation network: 4 cities, 5 links"
     assert "Minsk (3)" in charts.alt_text(fig)
+    capped = charts.network_chart(nodes, network.link_table(view), "en", max_links=2)
+    drawn = [tr for tr in capped.data if tr.mode == "lines"]
+    assert sum(len(tr.x) // 3 for tr in drawn) == 2  # each link: two points and a gap
+    assert capped.layout.title.text == "Cooperation network: 4 cities, 5 links"
 
 
 def test_network_map_draws_links_with_its_own_title(tiny):
@@ -278,5 +282,8 @@ def test_network_map_draws_links_with_its_own_title(tiny):
     assert sum((len(tr.lat) // 3) for tr in lines) == 5
     assert fig.layout.title.text == t("net.map.title", "ru")
     assert "связей — 5" in charts.alt_text(fig)
+    capped = charts.network_map(agg.by_city(view), network.link_table(view), "ru", max_links=2)
+    assert sum((len(tr.lat) // 3) for tr in capped.data if tr.mode == "lines") == 2
+    assert "связей — 5" in charts.alt_text(capped)  # the alt text still counts every link
     empty = charts.network_chart(pd.DataFrame(columns=["id"]), pd.DataFrame(), "ru")
     assert charts.alt_text(empty) == t("app.empty", "ru")

@@ -52,9 +52,16 @@ PAGES = {
         icon="📽️",
         url_path="presentation",
     ),
+    "data": st.Page("pages/data.py", title=t("page.data", lang), icon="🗂️", url_path="data"),
 }
 st.session_state["_pages"] = PAGES
-nav = st.navigation({t("nav.explore", lang): list(PAGES.values())})
+MANAGE = ("data",)  # pages that change the registers, in their own navigation section
+nav = st.navigation(
+    {
+        t("nav.explore", lang): [page for k, page in PAGES.items() if k not in MANAGE],
+        t("nav.manage", lang): [PAGES[k] for k in MANAGE],
+    }
+)
 
 goto = st.session_state.pop("_goto", None)
 if goto in PAGES and nav.url_path != PAGES[goto].url_path:

@@ -167,6 +167,10 @@ def presentation_figure(fig: go.Figure) -> go.Figure:
         paper_bgcolor="#ffffff",
     )
     fig.update_annotations(font_size=SLIDE_FONT_PX)
+    # Axis text set explicitly: Streamlit's chart theme would otherwise make it small and grey.
+    axis_font = dict(size=SLIDE_FONT_PX, color=TEXT)
+    fig.update_xaxes(tickfont=axis_font, title_font=axis_font)
+    fig.update_yaxes(tickfont=axis_font, title_font=axis_font)
     return fig
 
 

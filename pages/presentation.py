@@ -17,7 +17,7 @@ CURRENT = "pres_current"  # key of the slide on screen (survives changes of the 
 SLIDES = "pres_slides"  # the multiselect of slides to include
 KEEP_SLIDES = "_pres_slides_kept"  # its value, kept while other pages are open
 DECK = "_pres_deck"  # the last built deck and the view it was built for
-SCREEN_HEIGHT = 560  # chart height on screen (px): the slide fills a wide window at 16:9
+SCREEN_HEIGHT = 520  # chart height on screen (px): title, chart and footer fit a 900 px window
 TEXT, MUTED, ACCENT, WARN = deck.TEXT, deck.MUTED, deck.ACCENT, deck.WARN
 
 ctx = state.context()
@@ -124,8 +124,9 @@ def _build(keys: list[str], spec: tuple) -> None:
 
 # --- which slides ---------------------------------------------------------------------------------
 
-if SLIDES not in st.session_state:
-    st.session_state[SLIDES] = list(st.session_state.get(KEEP_SLIDES, deck.SLIDE_KEYS))
+# The kept choice is written back to the widget on every run: a widget's own state is dropped
+# when another page is shown (and whenever its identity changes), the kept copy is not.
+st.session_state[SLIDES] = list(st.session_state.get(KEEP_SLIDES, deck.SLIDE_KEYS))
 keys = deck.selected_keys(st.session_state.get(SLIDES))
 if keys and st.session_state.get(CURRENT) not in keys:
     # The slide on screen was dropped (or none yet): the next chosen one, else the last.

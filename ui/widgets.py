@@ -48,8 +48,7 @@ def _keep_export_format(widget_key: str) -> None:
 def export_format_choice(lang: str, key: str = "_export_format_widget") -> None:
     """PNG/SVG switch for every chart's download button; the choice outlives page changes
     (a widget's own state is dropped when its page is left, ``export_format`` is not)."""
-    if st.session_state.get(key) not in EXPORT_FORMATS:
-        st.session_state[key] = st.session_state.get(EXPORT_FORMAT, "png")
+    st.session_state[key] = st.session_state.get(EXPORT_FORMAT, "png")
     st.segmented_control(
         t("pres.export_format", lang),
         options=list(EXPORT_FORMATS),

@@ -8,15 +8,23 @@ Numbers are left as numbers (a negative number is not a formula).
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _safe_label(label: object) -> object:
+    """A column header that could start a formula gets the same leading apostrophe."""
+    return f"'{label}" if isinstance(label, str) and label.startswith(FORMULA_PREFIXES) else label
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy where every text cell that could start a formula is prefixed with ``'``."""
+    """A copy where every text cell (and header) that could start a formula is prefixed with
+    ``'``."""
     out = frame.copy()
+    out.columns = [_safe_label(c) for c in out.columns]
     for col in out.columns:
         series = out[col]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
@@ -44,7 +52,8 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
 
     buffer = io.BytesIO()
     safe = neutralise(frame)
-    sheet = (sheet or "data")[:31]
+    # Excel forbids []:*?/\ in sheet names and at most 31 characters.
+    sheet = re.sub(r"[\[\]:*?/\\]", "_", sheet or "").strip("'")[:31] or "data"
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         safe.to_excel(writer, index=False, sheet_name=sheet)
         ws = writer.sheets[sheet]
@@ -57,7 +66,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
             longest = max([len(str(col))] + [len(str(v)) for v in safe[col].head(500)])
             ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
         # Text cells must stay text: openpyxl would otherwise treat "=..." as a formula.
-        for row in ws.iter_rows(min_row=2):
+        for row in ws.iter_rows(min_row=1):
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"

@@ -171,6 +171,24 @@ def default_renderer() -> Renderer:
         return _default
 
 
+def warm_up_in_background() -> None:
+    """Start the process-wide renderer in a background thread (once), so that the first deck
+    build does not wait for Chromium; a failure is left for the build to report."""
+    renderer = default_renderer()
+    if renderer.running or _warming.is_set():
+        return
+    _warming.set()
+
+    def start() -> None:
+        with contextlib.suppress(RendererUnavailable):
+            renderer.start()
+
+    threading.Thread(target=start, name="mag-kaleido-warm-up", daemon=True).start()
+
+
+_warming = threading.Event()
+
+
 def available() -> bool:
     """True when a browser is there to render with (the renderer may not be started yet)."""
     return (_default is not None and _default.running) or find_browser() is not None

@@ -197,6 +197,7 @@ with st.expander(t("pres.settings", lang), expanded=not keys):
     if not render.available():
         st.warning(t("pres.no_browser", lang), icon="⚠️")
     elif keys:
+        render.warm_up_in_background()  # Chromium starts while the presenter looks at slides
         if st.button(
             t("pres.build", lang), key="pres_build", icon="📽️", help=t("pres.build.help", lang)
         ):

@@ -179,6 +179,9 @@ def test_pptx_has_a_titled_16_9_slide_per_spec_with_pictures_notes_and_numbers(t
         assert f"{number} / 7" in _texts(slide)
         for line in spec.footer:
             assert line in _texts(slide)
+        for shape in slide.shapes:  # nothing hangs off the 16:9 page
+            assert shape.left >= 0 and shape.left + shape.width <= prs.slide_width, shape.name
+            assert shape.top >= 0 and shape.top + shape.height <= prs.slide_height, shape.name
 
 
 def test_pdf_has_one_page_per_slide(tiny):

@@ -17,10 +17,11 @@ st.set_page_config(
 )
 
 sidebar.seed_language()
-lang = sidebar.render_language()
+lang = sidebar.current_language()
 try:
     registry = state.get_registry()
 except DataValidationError as error:
+    sidebar.render_language()
     widgets.show_problems(error, lang)
     st.stop()
 
@@ -62,6 +63,10 @@ nav = st.navigation(
         t("nav.manage", lang): [PAGES[k] for k in MANAGE],
     }
 )
+
+# The language switch is drawn after st.navigation so that its widget identity is the same on
+# the first run of a server process (legacy pages/ discovery) as on every later run.
+sidebar.render_language()
 
 goto = st.session_state.pop("_goto", None)
 if goto in PAGES and nav.url_path != PAGES[goto].url_path:

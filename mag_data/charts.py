@@ -225,7 +225,7 @@ def geo_bars(
     ``data`` is ``by_country`` or ``by_macro_region``. Bars carry their id for click-to-filter."""
     base = "country" if level == "country" else "macro_region"
     title = t(f"chart.geo.{measure}", lang, by=t(f"chart.by.{base}", lang))
-    if data.empty:
+    if data.empty or not data[measure].fillna(0).astype(float).any():
         return empty_figure(lang, title)
     data = data.sort_values(measure, ascending=True)
     table = palette.COUNTRY_COLORS if level == "country" else palette.MACRO_REGION_COLORS

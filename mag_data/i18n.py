@@ -57,6 +57,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Под выбранный фильтр ничего не попадает. Ослабьте фильтр или нажмите «Сбросить».",
         "en": "Nothing matches the current filter. Widen it or press “Reset”.",
     },
+    "app.no_projects": {
+        "ru": "Ни один проект не подходит под фильтр: показаны только города-члены.",
+        "en": "No project matches the filter: only the member cities are shown.",
+    },
     # --- pages ---
     "page.overview": {"ru": "Обзор", "en": "Overview"},
     "page.map": {"ru": "Карта", "en": "Map"},

@@ -84,8 +84,8 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
                 t("col.project", lang): p[f"title_{lang}"],
                 t("col.area", lang): areas.get(str(p["area_id"]), str(p["area_id"])),
                 t("col.status", lang): t(f"status.{p['status']}", lang),
-                t("col.start", lang): p["start_date"].date() if pd.notna(p["start_date"]) else "",
-                t("col.end", lang): p["end_date"].date() if pd.notna(p["end_date"]) else "",
+                t("col.start", lang): p["start_date"],
+                t("col.end", lang): p["end_date"],
                 t("col.role", lang): t(f"role.{role}", lang),
                 t("col.others", lang): partners.get(pid, ""),
             }
@@ -103,6 +103,8 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
         )
     ]
     table = pd.DataFrame(rows, columns=columns)
+    for key in ("col.start", "col.end"):
+        table[t(key, lang)] = pd.to_datetime(table[t(key, lang)])
     return table.sort_values(t("col.start", lang), ascending=False, na_position="last").reset_index(
         drop=True
     )

@@ -19,6 +19,8 @@ widgets.illustrative_notice(registry, lang)
 if view.members.empty:
     widgets.empty_notice(lang)
     st.stop()
+if view.projects.empty:
+    st.info(t("app.no_projects", lang), icon="🔎")
 
 c1, c2 = st.columns([1, 2])
 level = (

@@ -50,7 +50,9 @@ def seed_from_url(registry: Registry) -> None:
     f = prune(registry.members, Filter.from_query(params).restricted_to(registry))
     lo, hi = registry.year_bounds
     if f.years is not None:
-        f = f.with_(years=(max(f.years[0], lo), min(f.years[1], hi)))
+        start, end = max(f.years[0], lo), min(f.years[1], hi)
+        # A range wholly outside the register's years is dropped, not turned inside out.
+        f = f.with_(years=(start, end) if start <= end else None)
     _write_filter(f, registry)
     for key in PAGE_PARAMS:
         if key in st.query_params:
@@ -120,6 +122,12 @@ def select_countries(registry: Registry, ids: list[str]) -> None:
     st.session_state[KEYS["macro_regions"]] = []
     st.session_state[KEYS["countries"]] = list(ids)
     _prune_callback(registry)
+
+
+def current_language() -> str:
+    """The language chosen in this session (the switch's value, set before the run starts)."""
+    lang = st.session_state.get(LANG_KEY)
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 def render_language() -> str:

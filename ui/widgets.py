@@ -143,7 +143,9 @@ def show_table(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
         dtype = table[col].dtype
         if pd.api.types.is_bool_dtype(dtype):
             continue
-        if pd.api.types.is_integer_dtype(dtype):
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            formats[col] = lambda v: v.strftime("%Y-%m-%d") if pd.notna(v) else ""
+        elif pd.api.types.is_integer_dtype(dtype):
             formats[col] = lambda v: fmt_int(v, lang) if pd.notna(v) else ""
         elif pd.api.types.is_float_dtype(dtype):
             formats[col] = lambda v: fmt_float(v, 1, lang) if pd.notna(v) else ""

@@ -234,6 +234,30 @@ def template_frame(spec: TableSpec) -> pd.DataFrame:
     return pd.DataFrame(columns=spec.column_names)
 
 
+def keep_unchanged_cells(
+    spec: TableSpec, new: pd.DataFrame, old: pd.DataFrame, old_raw: bytes
+) -> pd.DataFrame:
+    """The canonical upload, except that a cell equal in value to the same cell (same key, same
+    column) of the current file keeps the current file's text ("44.51260" stays, not
+    "44.5126"), so that writing a file changes only the cells whose data changed."""
+    table, _ = read_table(old_raw, spec.file)
+    if old.empty or table is None or len(table.frame) != len(old):
+        return new
+    key = list(spec.key)
+    old_index = pd.Index(_key_labels(old, key))
+    if not old_index.is_unique:
+        return new
+    position = old_index.get_indexer(_key_labels(new, key))
+    found = position >= 0
+    take = np.where(found, position, 0)
+    out = {}
+    for column in spec.column_names:
+        text = table.frame[column].astype(str).str.strip().to_numpy()[take]
+        same = found & (new[column].to_numpy() == old[column].to_numpy()[take])
+        out[column] = np.where(same, text, new[column].to_numpy())
+    return pd.DataFrame(out, columns=spec.column_names).astype(object)
+
+
 def _key_labels(frame: pd.DataFrame, key: list[str]) -> pd.Series:
     return (
         frame[key].astype(str).agg(" / ".join, axis=1) if len(frame) else pd.Series([], dtype=str)
@@ -480,11 +504,13 @@ class RegisterStore:
         typed, _ = typed_table(spec, candidate)
         assert typed is not None  # load_registry accepted it
         new = canonical_frame(spec, typed)
-        current, _ = typed_table(spec, files.get(spec.file, b""))
+        current_raw = files.get(spec.file, b"")
+        current, _ = typed_table(spec, current_raw)
         old = canonical_frame(spec, current) if current is not None else new.iloc[0:0]
         diff = diff_tables(spec, old, new)
         problems += change_warnings(spec, diff, new, spec.file)
-        return done(problems, diff=diff, data=register_csv_bytes(new), **meta)
+        written = keep_unchanged_cells(spec, new, old, current_raw)
+        return done(problems, diff=diff, data=register_csv_bytes(written), **meta)
 
     def new_members_without_coordinates(self, raw: bytes, upload_name: str) -> pd.DataFrame:
         """Rows of a members upload that add a city and leave ``lat`` or ``lon`` empty.

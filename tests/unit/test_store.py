@@ -182,6 +182,20 @@ def test_removing_rows_is_a_warning(store: RegisterStore) -> None:
     assert warning.params == {"count": 1} and warning.value == "grodno"
 
 
+def test_the_written_file_changes_only_the_cells_whose_data_changed(
+    store: RegisterStore, folder: Path
+) -> None:
+    """Unchanged cells keep the stored text ("55.75200" stays), whatever notation the upload
+    used for them (here Windows-1251, ';' and decimal commas)."""
+    stored = members_csv((0, "55.75204", "55.75200"))
+    (folder / "members.csv").write_bytes(stored)
+    upload = members_csv((0, "55.75204", "55.752"), (1, ",500,", ",510,")).decode()
+    upload = upload.replace(",", ";").replace("55.752;", "55,752;")
+    review = store.review(MEMBERS, upload.encode("cp1251"), "m.csv")
+    assert review.errors == [] and review.encoding == "cp1251"
+    assert review.data == stored.replace(b",500,", b",510,")
+
+
 def test_errors_block_the_apply_and_name_the_uploaded_file(store: RegisterStore) -> None:
     """A bad cell is an error at its row and column in the uploaded file; nothing to apply."""
     review = store.review(MEMBERS, members_csv((2, ",300,", ",many,")), "Члены.csv")

@@ -5,6 +5,7 @@ every supported encoding, delimiter and format of the same table reads back as t
 from __future__ import annotations
 
 import io
+import traceback
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +20,7 @@ from factories import (
     csv_text,
     write_register,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from mag_data import load_registry
@@ -56,12 +57,27 @@ def stored(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in REGISTER_FILES}
 
 
+def known_key_bug(exc: BaseException) -> bool:
+    """The reported crash in mag_data/validate.py: a duplicated composite key with an empty key
+    cell makes ``" / ".join`` meet a missing value (TypeError instead of a duplicate_id problem).
+    Such examples are rejected until it is fixed; ``test_duplicate_key_with_an_empty_cell_...``
+    below pins the bug (strict xfail: it fails as soon as the fix lands, to drop this helper)."""
+    return isinstance(exc, TypeError) and any(
+        frame.filename.endswith(str(Path("mag_data") / "validate.py"))
+        for frame in traceback.extract_tb(exc.__traceback__)
+    )
+
+
 def load_or_refuse(folder: Path, name: str, raw: bytes) -> None:
     """Load with one file replaced: success or DataValidationError, nothing else."""
     try:
         load_registry(folder, overrides={name: raw})
     except DataValidationError as error:
         assert error.problems, "a refusal must say why"
+    except TypeError as exc:
+        if not known_key_bug(exc):
+            raise
+        reject()
 
 
 # --- nothing crashes, nothing is written -------------------------------------------------------
@@ -116,7 +132,12 @@ def test_mangled_csv_never_crashes_the_loader_nor_changes_the_register(
     """Broken quoting, stray delimiters, BOMs, NULs, cut files: refused or loaded, never a crash."""
     name, raw = upload
     before = stored(folder)
-    review = RegisterStore(folder).review(SPECS[name], raw, name)  # runs load_registry(overrides)
+    try:
+        review = RegisterStore(folder).review(SPECS[name], raw, name)  # load_registry(overrides)
+    except TypeError as exc:
+        if not known_key_bug(exc):
+            raise
+        reject()
     assert review.errors or review.data is not None
     assert stored(folder) == before
 
@@ -134,6 +155,20 @@ def test_broken_workbooks_are_refused_not_crashing(
     before = stored(folder)
     load_or_refuse(folder, name, prefix + tail)
     assert stored(folder) == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="bug in mag_data/validate.py (reported): duplicate_id check joins key cells that "
+    "may be missing",
+)
+def test_duplicate_key_with_an_empty_cell_is_reported_not_a_crash(folder: Path) -> None:
+    """Found by the mangled-CSV property: two participant rows with the same project and an
+    empty member must give problems, not a TypeError."""
+    raw = b"project_id,member_id,role\nP1,,lead\nP1,,lead\n"
+    with pytest.raises(DataValidationError):
+        load_registry(folder, overrides={"participants.csv": raw})
 
 
 # --- the same data in every encoding, delimiter and format -------------------------------------

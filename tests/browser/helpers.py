@@ -88,10 +88,34 @@ def assert_no_exception(page: Page) -> None:
         raise AssertionError(f"the app shows {n} exception box(es):\n{joined}")
 
 
+#: Streamlit's document never scrolls: the main area and the sidebar are their own scroll
+#: containers, so Playwright's `full_page` alone captures only the viewport.
+_CONTENT_HEIGHT_JS = """() => Math.max(
+    document.documentElement.scrollHeight,
+    ...["stMain", "stSidebarContent"].map(
+        (id) => document.querySelector(`[data-testid="${id}"]`)?.scrollHeight ?? 0))"""
+#: Chromium refuses taller captures.
+_MAX_SCREENSHOT_HEIGHT = 16_000
+
+
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
-    """Save a PNG of the page to test-output/screenshots/<name>.png and return its path."""
+    """Save a PNG of the page to test-output/screenshots/<name>.png and return its path.
+
+    With `full_page` the viewport is stretched to the height of the app's content (main area or
+    sidebar, whichever is taller) for the capture and restored afterwards.
+    """
     safe = re.sub(r"[^\w.-]+", "_", name).strip("_") or "screenshot"
     path = SCREENSHOT_DIR / f"{safe}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=full_page)
+    viewport = page.viewport_size
+    height = int(page.evaluate(_CONTENT_HEIGHT_JS)) if full_page and viewport else 0
+    if viewport and height > viewport["height"]:
+        tall = min(height, _MAX_SCREENSHOT_HEIGHT)
+        page.set_viewport_size({"width": viewport["width"], "height": tall})
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        finally:
+            page.set_viewport_size(viewport)
+    else:
+        page.screenshot(path=str(path), full_page=full_page)
     return path

@@ -525,10 +525,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "pres.build": {"ru": "Собрать PowerPoint и PDF", "en": "Build PowerPoint and PDF"},
     "pres.build.help": {
-        "ru": "Слайды текущего вида (фильтр, язык, выбранные слайды); графики — PNG 2400×1080, "
+        "ru": "Слайды текущего вида (фильтр, язык, выбранные слайды); графики — PNG 2400×1040, "
         "цифры — в заметках докладчика.",
         "en": "The slides of the current view (filter, language, chosen slides); charts as "
-        "2400×1080 PNG, the figures in the speaker notes.",
+        "2400×1040 PNG, the figures in the speaker notes.",
     },
     "pres.building": {"ru": "Собираю презентацию…", "en": "Building the deck…"},
     "pres.step": {"ru": "Шаг {i} из {n}: {label}", "en": "Step {i} of {n}: {label}"},

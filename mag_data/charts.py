@@ -30,7 +30,7 @@ def _style(fig: go.Figure, title: str, lang: str, alt: str, height: int = 480) -
         separators=PLOTLY_SEPARATORS[lang],
         height=height,
         # A builder that put its legend on top has already asked for a taller top margin.
-        margin=dict(l=10, r=10, t=fig.layout.margin.t or 60, b=10),
+        margin=dict(l=10, r=10, t=fig.layout.margin.t or 60, b=fig.layout.margin.b or 10),
         legend=dict(font=dict(size=14)),
         meta={"alt": alt},
     )
@@ -41,6 +41,15 @@ def alt_text(fig: go.Figure) -> str:
     """The screen-reader description stored on a figure by its builder."""
     meta = fig.layout.meta
     return str(meta.get("alt", "")) if isinstance(meta, dict) else ""
+
+
+def _integer_ticks(fig: go.Figure, axis: str, max_value: float) -> None:
+    """Counts get whole-number ticks (no 0,5 projects) with thousands grouped."""
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    if max_value <= 10:
+        update(tick0=0, dtick=1, tickformat=",d")
+    else:
+        update(tickformat=",d")
 
 
 def _top_phrase(names: Sequence[str], values: Sequence[float], lang: str, n: int = 3) -> str:
@@ -247,6 +256,8 @@ def geo_bars(
         )
     )
     fig.update_xaxes(title_text=t("m." + measure, lang))
+    if measure != "share_of_membership":
+        _integer_ticks(fig, "x", float(data[measure].max()))
     if measure == "share_of_membership":
         fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(title_text="")
@@ -322,10 +333,12 @@ def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
         )
     fig.update_layout(
         barmode="stack",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0.0, traceorder="normal"),
-        margin=dict(t=100),
+        # Below the axis title, with room to wrap onto several lines in a half-width column.
+        legend=dict(orientation="h", yanchor="top", y=-0.28, x=0.0, traceorder="normal"),
+        margin=dict(b=150),
     )
     fig.update_xaxes(title_text=t("m.projects", lang))
+    _integer_ticks(fig, "x", float(areas["projects"].max()))
     fig.update_yaxes(autorange="reversed")
     top = areas.sort_values("projects", ascending=False)
     alt = f"{title}. " + _top_phrase(list(top[f"name_{lang}"]), list(top["projects"]), lang, n=4)
@@ -391,11 +404,13 @@ def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
         )
     fig.update_layout(
         barmode="stack",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0.0, traceorder="normal"),
-        margin=dict(t=100),
+        # Below the axis title, with room to wrap onto several lines in a half-width column.
+        legend=dict(orientation="h", yanchor="top", y=-0.28, x=0.0, traceorder="normal"),
+        margin=dict(b=150),
     )
     fig.update_xaxes(title_text=t("m.year", lang), dtick=2)
     fig.update_yaxes(title_text=t("m.projects", lang))
+    _integer_ticks(fig, "y", float(years.groupby("year")["projects"].sum().max()))
     per_year = years.groupby("year")["projects"].sum()
     alt = f"{title}: " + t(
         "chart.max_year", lang, year=int(per_year.idxmax()), n=fmt_int(per_year.max(), lang)
@@ -426,8 +441,11 @@ def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
     return _style(fig, title, lang, alt, height=380)
 
 
-def city_bars(cities: pd.DataFrame, lang: str, title: str, value: str = "value") -> go.Figure:
-    """Horizontal bars of one value per city (most active cities, nearest members…)."""
+def city_bars(
+    cities: pd.DataFrame, lang: str, title: str, value: str = "value", x_title: str | None = None
+) -> go.Figure:
+    """Horizontal bars of one value per city (most active cities, nearest members…); the value
+    axis is titled ``x_title`` (default: projects) and has whole-number ticks."""
     if cities.empty:
         return empty_figure(lang, title)
     data = cities.iloc[::-1]
@@ -445,6 +463,8 @@ def city_bars(cities: pd.DataFrame, lang: str, title: str, value: str = "value")
         )
     )
     fig.update_yaxes(title_text="")
+    fig.update_xaxes(title_text=x_title if x_title is not None else t("m.projects", lang))
+    _integer_ticks(fig, "x", float(data[value].max()))
     alt = f"{title}. " + _top_phrase(list(cities[f"name_{lang}"]), list(cities[value]), lang)
     return _style(fig, title, lang, alt, height=max(300, 36 * len(data) + 120))
 

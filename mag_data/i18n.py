@@ -104,8 +104,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "m.participations": {"ru": "Участий в проектах", "en": "Project participations"},
     "m.share_of_membership": {"ru": "Доля членов МАГ", "en": "Share of membership"},
     "m.cross_border_share": {
-        "ru": "Доля межгосударственных проектов",
-        "en": "Cross-border projects",
+        "ru": "Межгосударственные",
+        "en": "Cross-border",
     },
     "m.led": {"ru": "Ведущий город", "en": "Led"},
     "m.distance_km": {"ru": "Расстояние, км", "en": "Distance, km"},

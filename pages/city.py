@@ -15,11 +15,12 @@ ids = list(members["id"].astype(str))
 names = dict(zip(ids, members[f"name_{lang}"].astype(str), strict=True))
 
 st.title(t("page.city", lang))
-# Default: the URL's or last clicked city, else the first city of the filter, else Moscow.
+# Default: the URL's or last clicked city, else the first city of a narrowed filter, else Moscow.
 wanted = st.session_state.get("page_profile")
 if wanted not in names:
     in_view = list(view.members["id"].astype(str))
-    wanted = in_view[0] if in_view else ("moscow" if "moscow" in names else ids[0])
+    narrowed = len(in_view) < len(ids)
+    wanted = in_view[0] if narrowed and in_view else ("moscow" if "moscow" in names else ids[0])
 st.session_state["page_profile"] = wanted
 city_id = st.selectbox(
     t("city.choose", lang),
@@ -49,8 +50,9 @@ partners = tables.city_partners(project_view, city_id)
 if not partners.empty:
     top = partners.head(10).merge(members.assign(id=members["id"].astype(str)), on="id")
     title = f"{t('city.partners', lang)}: {names[city_id]}"
-    fig = charts.city_bars(top.assign(value=top["shared"]), lang, title)
-    fig.update_xaxes(title_text=t("city.shared", lang))
+    fig = charts.city_bars(
+        top.assign(value=top["shared"]), lang, title, x_title=t("city.shared", lang)
+    )
     widgets.show_chart(fig, key="city_partners", filename=f"partners_{city_id}")
 
 st.subheader(t("city.nearest", lang))
@@ -63,8 +65,8 @@ fig = charts.city_bars(
     near_members.reset_index(drop=True).assign(value=nearest[t("m.distance_km", lang)].to_numpy()),
     lang,
     f"{t('city.nearest', lang)}: {names[city_id]}",
+    x_title=t("m.distance_km", lang),
 )
-fig.update_xaxes(title_text=t("m.distance_km", lang))
 widgets.show_chart(fig, key="city_nearest", filename=f"nearest_{city_id}")
 with st.expander(t("city.distances", lang)):
     widgets.show_table(distances, lang)

@@ -124,6 +124,14 @@ def select_countries(registry: Registry, ids: list[str]) -> None:
     _prune_callback(registry)
 
 
+def _keep_choices() -> None:
+    # The filter lists show labels in the interface language; re-assigning their values when the
+    # language changes makes the lists keep the chosen ids under the new labels.
+    for key in KEYS.values():
+        if key in st.session_state:
+            st.session_state[key] = list(st.session_state[key] or [])
+
+
 def current_language() -> str:
     """The language chosen in this session (the switch's value, set before the run starts)."""
     lang = st.session_state.get(LANG_KEY)
@@ -140,6 +148,7 @@ def render_language() -> str:
         format_func=LANG_NAMES.__getitem__,
         key=LANG_KEY,
         selection_mode="single",
+        on_change=_keep_choices,
     )
     # A segmented control can be deselected; fall back to the default language then.
     return st.session_state.get(LANG_KEY) or DEFAULT_LANG
@@ -178,6 +187,7 @@ def render_filter(registry: Registry, lang: str) -> Filter:
             key=KEYS[level],
             format_func=lambda i, labels=labels: labels.get(i, i),
             placeholder=t("filter.all", lang),
+            select_all=False,
             on_change=_prune_callback,
             args=(registry,),
         )
@@ -191,6 +201,7 @@ def render_filter(registry: Registry, lang: str) -> Filter:
         key=KEYS["areas"],
         format_func=lambda i: area_labels.get(i, i),
         placeholder=t("filter.all", lang),
+        select_all=False,
     )
     sb.multiselect(
         t("filter.statuses", lang),
@@ -198,6 +209,7 @@ def render_filter(registry: Registry, lang: str) -> Filter:
         key=KEYS["statuses"],
         format_func=lambda s: t(f"status.{s}", lang),
         placeholder=t("filter.all", lang),
+        select_all=False,
     )
     lo, hi = registry.year_bounds
     if lo < hi:

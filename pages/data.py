@@ -87,6 +87,13 @@ def _show_flash() -> None:
         st.error(text, icon="⛔")
 
 
+def _flash_conflict(conflict: ConflictError) -> None:
+    """Who changed the register meanwhile (names from the history, reduced to plain text)."""
+    latest = conflict.latest
+    user = re.sub(r"[^\w .\-]", "", latest.user)[:60] if latest else "?"
+    _flash("conflict", user=user or "?", time=latest.time if latest else "?")
+
+
 # --- callbacks (run before the next rerun; arguments bound when the page was drawn) ----------
 
 
@@ -125,12 +132,7 @@ def _apply(review: UploadReview, user: str) -> None:
             reason=str(st.session_state.get("data_reason", "")),
         )
     except ConflictError as conflict:
-        latest = conflict.latest
-        _flash(
-            "conflict",
-            user=latest.user if latest else "?",
-            time=latest.time if latest else "?",
-        )
+        _flash_conflict(conflict)
     except DataValidationError:
         _flash("invalid")
     except LockTimeout:
@@ -153,12 +155,7 @@ def _restore(version_id: str | None, expected: str, user: str) -> None:
             reason=t("data.restore.reason", lang, version=version_id),
         )
     except ConflictError as conflict:
-        latest = conflict.latest
-        _flash(
-            "conflict",
-            user=latest.user if latest else "?",
-            time=latest.time if latest else "?",
-        )
+        _flash_conflict(conflict)
     except (StoreError, KeyError, DataValidationError):
         _flash("restore_failed", version=version_id)
     else:

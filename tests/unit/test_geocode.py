@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from geopy.exc import GeocoderUnavailable
 
@@ -77,21 +79,30 @@ class FakeNominatim:
 
 
 @pytest.fixture
-def fake_nominatim(monkeypatch: pytest.MonkeyPatch) -> type[FakeNominatim]:
+def fake_nominatim(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakeNominatim]]:
     import geopy.geocoders
 
     FakeNominatim.built, FakeNominatim.calls, FakeNominatim.fail = [], [], False
     monkeypatch.setattr(geopy.geocoders, "Nominatim", FakeNominatim)
     monkeypatch.setattr(geocode, "_cache", {})
     monkeypatch.setattr(geocode, "_offline_since", None)
-    monkeypatch.setattr(geocode, "_last_request", float("-inf"))
-    return FakeNominatim
+    geocode._nominatim.cache_clear()
+    yield FakeNominatim
+    geocode._nominatim.cache_clear()  # the next user builds the real client again
 
 
 def test_nominatim_is_called_politely_and_answers_are_cached(fake_nominatim, monkeypatch) -> None:
     """An identifying user agent, a short timeout, one request a second, answers cached."""
-    sleeps: list[float] = []
-    monkeypatch.setattr(geocode.time, "sleep", sleeps.append)
+    from geopy.extra.rate_limiter import RateLimiter
+
+    clock, sleeps = [1000.0], []  # the limiter's clock, advanced by its (fake) sleeps
+
+    def sleep(self, seconds: float) -> None:
+        sleeps.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr(RateLimiter, "_clock", lambda self: clock[0])
+    monkeypatch.setattr(RateLimiter, "_sleep", sleep)
     first = geocode.nominatim_search("Гродно", "BY")
     assert first[0].source == "nominatim" and first[0].lat == 53.68
     assert geocode.nominatim_search("гродно", "by") == first  # cached: no second request
@@ -100,7 +111,7 @@ def test_nominatim_is_called_politely_and_answers_are_cached(fake_nominatim, mon
     assert "mag-dashboard" in built["user_agent"] and built["timeout"] <= 5
     assert fake_nominatim.calls[0][1]["country_codes"] == "by"
     geocode.nominatim_search("Минск", "BY")  # a new query right away waits for its turn
-    assert len(sleeps) == 1 and 0 < sleeps[0] <= geocode.MIN_DELAY_S
+    assert sleeps == [geocode.MIN_DELAY_S]
 
 
 def test_offline_nominatim_fails_at_once_and_is_not_retried_for_a_while(fake_nominatim) -> None:

@@ -144,7 +144,8 @@ def show_table(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
         if pd.api.types.is_bool_dtype(dtype):
             continue
         if pd.api.types.is_datetime64_any_dtype(dtype):
-            formats[col] = lambda v: v.strftime("%Y-%m-%d") if pd.notna(v) else ""
+            # ISO text sorts like the date; a missing date is a blank cell, not "None".
+            table = table.assign(**{col: table[col].dt.strftime("%Y-%m-%d").fillna("")})
         elif pd.api.types.is_integer_dtype(dtype):
             formats[col] = lambda v: fmt_int(v, lang) if pd.notna(v) else ""
         elif pd.api.types.is_float_dtype(dtype):

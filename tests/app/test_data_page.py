@@ -23,6 +23,7 @@ from mag_data.schema import MEMBERS
 from mag_data.store import REGISTER_FILES, RegisterStore
 
 PASSWORD = "секрет-МАГ"
+APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "pages/data.py"
 GRODNO = (
     "grodno,Гродно,Grodno,belarus,Беларусь,Belarus,BY,eastern_europe,Восточная Европа,"
@@ -97,6 +98,7 @@ def upload(at: AppTest, content: bytes, name: str = "members.csv") -> AppTest:
 def test_without_a_password_hash_editing_is_off_and_the_page_says_how(open_data_page) -> None:
     """Viewing and downloads work; no sign-in form, no upload; the page names the command."""
     at = open_data_page(password=None)
+    assert not at.error  # no secrets file is not an error
     assert t("data.editing_off", "ru") in texts(at.info)
     assert any("python -m mag_data.auth" in c.value for c in at.code)
     assert not at.file_uploader and "data_password" not in [w.key for w in at.text_input]
@@ -122,6 +124,17 @@ def test_a_name_is_required_to_sign_in(open_data_page) -> None:
     at = sign_in(open_data_page(), name="<b>")
     assert t("data.flash.bad_name", "ru") in texts(at.error)
     assert "data_user" not in at.session_state
+
+
+def test_the_hash_can_come_from_the_secrets(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """st.secrets["mag_admin_password_hash"] turns editing on without the environment variable."""
+    monkeypatch.setenv("MAG_DATA_DIR", str(folder))
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets[auth.SECRET_KEY] = auth.hash_password(PASSWORD, n=16, r=1, p=1, allow_weak=True)
+    at = ok(ok(at.run()).switch_page(PAGE).run())
+    at = sign_in(at)
+    assert at.session_state["data_user"] == "Анна" and at.file_uploader
 
 
 # --- the whole flow ---------------------------------------------------------------------------

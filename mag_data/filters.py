@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
+import numpy as np
 import pandas as pd
 
 from .registry import Registry
@@ -120,13 +121,20 @@ class View:
     registry: Registry
 
 
+def _is_in(column: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
+    """True where the column's value is one of ``chosen`` (missing values never match)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.isin(chosen)  # compares the few category labels, not every row
+    return column.astype("string").isin(chosen).fillna(False)
+
+
 def member_mask(members: pd.DataFrame, f: Filter, skip: str | None = None) -> pd.Series:
     """Boolean mask of members matching the geographic fields (optionally ignoring one field)."""
     mask = pd.Series(True, index=members.index)
     for name in GEO_FIELDS:
         chosen = getattr(f, name)
         if chosen and name != skip:
-            mask &= members[GEO_COLUMNS[name]].astype("string").isin(chosen).fillna(False)
+            mask &= _is_in(members[GEO_COLUMNS[name]], chosen)
     return mask
 
 
@@ -134,9 +142,9 @@ def project_mask(projects: pd.DataFrame, f: Filter) -> pd.Series:
     """Boolean mask of projects matching area, status and start-year range."""
     mask = pd.Series(True, index=projects.index)
     if f.areas:
-        mask &= projects["area_id"].astype("string").isin(f.areas).fillna(False)
+        mask &= _is_in(projects["area_id"], f.areas)
     if f.statuses:
-        mask &= projects["status"].astype("string").isin(f.statuses).fillna(False)
+        mask &= _is_in(projects["status"], f.statuses)
     if f.years is not None:
         year = projects["start_year"]
         mask &= ((year >= f.years[0]) & (year <= f.years[1])).fillna(False)
@@ -146,16 +154,31 @@ def project_mask(projects: pd.DataFrame, f: Filter) -> pd.Series:
 def apply_filter(registry: Registry, f: Filter) -> View:
     """Apply the filter once: members by geography, projects by area/status/years and by having
     at least one participant among the chosen members; participations where both match."""
-    members = registry.members[member_mask(registry.members, f)]
-    projects = registry.projects[project_mask(registry.projects, f)]
+    m_mask = member_mask(registry.members, f).to_numpy(dtype=bool)
+    p_mask = project_mask(registry.projects, f).to_numpy(dtype=bool)
     parts = registry.participations
     geo_set = not all(not getattr(f, n) for n in GEO_FIELDS)
-    keep = parts["project_id"].isin(projects["id"])
-    if geo_set:
-        keep &= parts["member_id"].isin(members["id"])
-    participations = parts[keep]
-    if geo_set:
-        projects = projects[projects["id"].isin(participations["project_id"].unique())]
+    if "project_row" in parts and "member_row" in parts:
+        # Positions into the registry's projects and members: a gather, no id look-ups.
+        keep = p_mask[parts["project_row"].to_numpy()]
+        if geo_set:
+            keep = keep & m_mask[parts["member_row"].to_numpy()]
+            with_member = np.zeros(len(p_mask), dtype=bool)
+            with_member[parts["project_row"].to_numpy()[keep]] = True
+            p_mask = p_mask & with_member
+        participations = parts[keep]
+    else:  # a hand-built registry without the position columns
+        keep = parts["project_id"].isin(registry.projects["id"][p_mask])
+        if geo_set:
+            keep = keep & parts["member_id"].isin(registry.members["id"][m_mask])
+        participations = parts[keep]
+        if geo_set:
+            p_mask = (
+                p_mask
+                & registry.projects["id"].isin(participations["project_id"].unique()).to_numpy()
+            )
+    members = registry.members[m_mask]
+    projects = registry.projects[p_mask]
     return View(
         members=members,
         projects=projects,

@@ -29,6 +29,67 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return float(geodesic(a, b).km)
 
 
+# WGS-84, the ellipsoid geopy's geodesic uses by default.
+_WGS84_A = 6378137.0
+_WGS84_F = 1 / 298.257223563
+
+
+def distances_km(origin: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Geodesic distances in km from ``origin`` to many points at once (WGS-84).
+
+    Vincenty's inverse formula on whole arrays (agrees with geopy's geodesic to well under a
+    metre); the rare nearly antipodal pair where it does not converge falls back to geopy.
+    One call for 10,000 cities takes milliseconds instead of a second of per-pair calls.
+    """
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    a, f = _WGS84_A, _WGS84_F
+    b = (1 - f) * a
+    u1 = np.arctan((1 - f) * np.tan(np.radians(origin[0])))
+    u2 = np.arctan((1 - f) * np.tan(np.radians(lat)))
+    big_l = np.radians(lon - origin[1])
+    sin_u1, cos_u1, sin_u2, cos_u2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
+    lam = big_l.copy()
+    done = np.zeros(lat.shape, dtype=bool)
+    for _ in range(200):
+        sin_lam, cos_lam = np.sin(lam), np.cos(lam)
+        sin_sigma = np.hypot(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
+        cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
+        sigma = np.arctan2(sin_sigma, cos_sigma)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sin_alpha = np.where(sin_sigma == 0, 0.0, cos_u1 * cos_u2 * sin_lam / sin_sigma)
+            cos2_alpha = 1 - sin_alpha**2
+            cos_2sm = np.where(cos2_alpha == 0, 0.0, cos_sigma - 2 * sin_u1 * sin_u2 / cos2_alpha)
+        c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
+        previous = lam
+        lam = big_l + (1 - c) * f * sin_alpha * (
+            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
+        )
+        done = np.abs(lam - previous) < 1e-12
+        if done.all():
+            break
+    u_sq = cos2_alpha * (a**2 - b**2) / b**2
+    big_a = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
+    big_b = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
+    delta_sigma = (
+        big_b
+        * sin_sigma
+        * (
+            cos_2sm
+            + big_b
+            / 4
+            * (
+                cos_sigma * (-1 + 2 * cos_2sm**2)
+                - big_b / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2)
+            )
+        )
+    )
+    km = np.asarray(b * big_a * (sigma - delta_sigma) / 1000.0, dtype=float)
+    for i in np.flatnonzero(~done | ~np.isfinite(km)):
+        km[i] = distance_km(origin, (float(lat[i]), float(lon[i])))
+    return km
+
+
 def distances_from(members: pd.DataFrame, member_id: str) -> pd.DataFrame:
     """Every other member with its geodesic distance in km from ``member_id``, nearest first."""
     ids = members["id"].astype(str)
@@ -37,10 +98,9 @@ def distances_from(members: pd.DataFrame, member_id: str) -> pd.DataFrame:
         raise KeyError(member_id)
     origin = (float(origin_rows["lat"].iloc[0]), float(origin_rows["lon"].iloc[0]))
     others = members[ids != member_id]
-    km = [
-        distance_km(origin, (lat, lon))
-        for lat, lon in zip(others["lat"].to_numpy(), others["lon"].to_numpy(), strict=True)
-    ]
+    km = distances_km(
+        origin, others["lat"].to_numpy(dtype=float), others["lon"].to_numpy(dtype=float)
+    )
     return others.assign(distance_km=km).sort_values(["distance_km", "id"]).reset_index(drop=True)
 
 

@@ -39,7 +39,9 @@ class Registry:
     """The validated registers plus frames derived from them once, at load time.
 
     ``participations`` is one row per (project, member) with the project's area, status and start
-    year and the member's geography, so that every filter and aggregation works on one frame.
+    year and the member's geography, so that every filter and aggregation works on one frame;
+    ``project_row``/``member_row`` are the row positions of its project in ``projects`` and of its
+    member in ``members`` (a filter then selects participations by position, not by id).
     """
 
     members: pd.DataFrame
@@ -174,11 +176,12 @@ def check_participants(
 ) -> list[Problem]:
     """Every participant names a known project and a known member; one lead per project."""
     problems: list[Problem] = []
-    unknown_project = ~participants["project_id"].isin(set(projects["id"]))
+    unknown_project = ~_is_in(participants["project_id"], projects["id"])
     _issues(problems, "unknown_project", file, unknown_project, participants, "project_id")
-    unknown_member = ~participants["member_id"].isin(set(members["id"]))
+    unknown_member = ~_is_in(participants["member_id"], members["id"])
     _issues(problems, "unknown_member", file, unknown_member, participants, "member_id")
-    leads = participants["role"].astype(str).eq("lead").groupby(participants["project_id"]).sum()
+    project = participants["project_id"].astype("category")
+    leads = participants["role"].astype(str).eq("lead").groupby(project, observed=True).sum()
     without_lead = leads[leads != 1]
     for project_id, count in list(without_lead.items())[:MAX_PROBLEMS_PER_CHECK]:
         problems.append(
@@ -194,9 +197,16 @@ def check_participants(
     return problems
 
 
+def _is_in(values: pd.Series, known: pd.Series) -> pd.Series:
+    """``values.isin(known)`` by a hash look-up (Series.isin on Arrow strings with a large set
+    builds one Python scalar per element: seconds at a million rows)."""
+    index = pd.Index(known.dropna().unique())
+    return pd.Series(index.get_indexer(values) >= 0, index=values.index)
+
+
 def check_aliases(aliases: pd.DataFrame, members: pd.DataFrame, file: str) -> list[Problem]:
     problems: list[Problem] = []
-    unknown = ~aliases["member_id"].isin(set(members["id"]))
+    unknown = ~_is_in(aliases["member_id"], members["id"])
     _issues(problems, "unknown_member", file, unknown, aliases, "member_id")
     return problems
 
@@ -230,12 +240,17 @@ def derive_projects(
     projects: pd.DataFrame, participants: pd.DataFrame, members: pd.DataFrame
 ) -> pd.DataFrame:
     """Add start_year, participant count and the cross-border flag (partners in >1 country)."""
-    country = participants["member_id"].map(members.set_index("id")["country_id"].astype(str))
+    member_row = pd.Index(members["id"]).get_indexer(participants["member_id"])
+    country = members["country_id"].astype(str).to_numpy()[member_row]
+    country = pd.Series(country, index=participants.index).where(member_row >= 0)
     per_project = (
-        pd.DataFrame({"project_id": participants["project_id"], "country_id": country})
+        pd.DataFrame(
+            {"project_id": participants["project_id"].astype("category"), "country_id": country}
+        )
         .groupby("project_id", observed=True)
         .agg(n_participants=("country_id", "size"), n_countries=("country_id", "nunique"))
     )
+    per_project.index = per_project.index.astype(projects["id"].dtype)
     out = projects.assign(start_year=projects["start_date"].dt.year.astype("Int64"))
     out = out.join(per_project, on="id")
     return out.assign(
@@ -248,12 +263,23 @@ def derive_projects(
 def derive_participations(
     participants: pd.DataFrame, projects: pd.DataFrame, members: pd.DataFrame
 ) -> pd.DataFrame:
-    """One row per participation with the project's and the member's attributes joined on."""
-    project_cols = ["id", "area_id", "status", "start_year", "cross_border"]
-    member_cols = ["id", "country_id", "macro_region_id", "subdivision_id", "federal_district_id"]
-    out = participants.merge(
-        projects[project_cols].rename(columns={"id": "project_id"}), on="project_id", how="inner"
-    ).merge(members[member_cols].rename(columns={"id": "member_id"}), on="member_id", how="inner")
+    """One row per participation with the project's and the member's attributes joined on
+    (an inner join on the ids, participants' order kept), plus ``project_row``/``member_row``."""
+    project_cols = ["area_id", "status", "start_year", "cross_border"]
+    member_cols = ["country_id", "macro_region_id", "subdivision_id", "federal_district_id"]
+    # Ids are unique (checked before), so a position look-up is the join, without string merges.
+    project_row = pd.Index(projects["id"]).get_indexer(participants["project_id"])
+    member_row = pd.Index(members["id"]).get_indexer(participants["member_id"])
+    found = (project_row >= 0) & (member_row >= 0)
+    project_row, member_row = project_row[found], member_row[found]
+    out = participants[found].reset_index(drop=True)
+    joined = {c: projects[c].iloc[project_row].reset_index(drop=True) for c in project_cols}
+    joined |= {c: members[c].iloc[member_row].reset_index(drop=True) for c in member_cols}
+    out = out.assign(
+        **joined,
+        project_row=project_row.astype("int32"),
+        member_row=member_row.astype("int32"),
+    )
     for col in (
         "project_id",
         "member_id",

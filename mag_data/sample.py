@@ -114,7 +114,9 @@ def generate_projects(
     domestic = order[lo + (rng.random(len(partner_project)) * (hi - lo)).astype(int)]
     partner_idx = np.where(domestic_pick, domestic, anywhere)
 
-    ids = np.array([f"{id_prefix}{i + 1:04d}" for i in range(n_projects)])
+    # Zero-padded to the widest number so that ids sort in generation order (searchsorted below).
+    width = max(4, len(str(n_projects)))
+    ids = np.array([f"{id_prefix}{i + 1:0{width}d}" for i in range(n_projects)])
     participants = pd.DataFrame(
         {
             "project_id": np.concatenate([ids, ids[partner_project]]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import aggregations as agg
@@ -59,16 +60,27 @@ def geo_table(view: View, lang: str, level: str = "country") -> pd.DataFrame:
     return out
 
 
+def _project_rows(registry: Registry, parts: pd.DataFrame) -> np.ndarray:
+    """Row positions in ``registry.projects`` of the participations' projects."""
+    if "project_row" in parts:
+        return np.asarray(parts["project_row"].to_numpy(), dtype=np.int64)
+    rows = pd.Index(registry.projects["id"]).get_indexer(parts["project_id"].astype(str))
+    return np.asarray(rows, dtype=np.int64)
+
+
 def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> pd.DataFrame:
     """The projects of one city that pass the filter's area/status/year choices, with the city's
     role and its partners (the geographic choices do not hide the city's own projects)."""
     parts = registry.participations
-    allowed = set(registry.projects.loc[project_mask(registry.projects, f), "id"])
-    mine = parts[(parts["member_id"].astype(str) == member_id) & parts["project_id"].isin(allowed)]
-    projects = registry.projects.set_index("id")
+    allowed = project_mask(registry.projects, f).to_numpy(dtype=bool)
+    # Comparing the member column to one id (not casting a million rows to str) keeps this fast.
+    mine = parts[(parts["member_id"] == member_id).to_numpy(dtype=bool)]
+    rows = _project_rows(registry, mine)
+    mine, rows = mine[allowed[rows]], rows[allowed[rows]]
     names = registry.members.set_index(registry.members["id"].astype(str))[f"name_{lang}"]
     others = parts[
-        parts["project_id"].isin(mine["project_id"]) & (parts["member_id"].astype(str) != member_id)
+        parts["project_id"].isin(mine["project_id"]).to_numpy(dtype=bool)
+        & (parts["member_id"] != member_id).to_numpy(dtype=bool)
     ]
     partners = (
         others.assign(name=others["member_id"].astype(str).map(names))
@@ -76,20 +88,8 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
         .agg(lambda s: ", ".join(sorted(s)))
     )
     areas = registry.areas.set_index("id")[f"name_{lang}"]
-    rows = []
-    for pid, role in zip(mine["project_id"].astype(str), mine["role"].astype(str), strict=True):
-        p = projects.loc[pid]
-        rows.append(
-            {
-                t("col.project", lang): p[f"title_{lang}"],
-                t("col.area", lang): areas.get(str(p["area_id"]), str(p["area_id"])),
-                t("col.status", lang): t(f"status.{p['status']}", lang),
-                t("col.start", lang): p["start_date"],
-                t("col.end", lang): p["end_date"],
-                t("col.role", lang): t(f"role.{role}", lang),
-                t("col.others", lang): partners.get(pid, ""),
-            }
-        )
+    projects = registry.projects.iloc[rows]
+    area_ids = projects["area_id"].astype(str)
     columns = [
         t(k, lang)
         for k in (
@@ -102,7 +102,20 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
             "col.others",
         )
     ]
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame([], columns=columns)
+    if len(projects):
+        table = pd.DataFrame(
+            {
+                columns[0]: projects[f"title_{lang}"].to_numpy(dtype=object),
+                columns[1]: [areas.get(a, a) for a in area_ids],
+                columns[2]: [t(f"status.{s}", lang) for s in projects["status"].astype(str)],
+                columns[3]: list(projects["start_date"]),
+                columns[4]: list(projects["end_date"]),
+                columns[5]: [t(f"role.{r}", lang) for r in mine["role"].astype(str)],
+                columns[6]: [partners.get(pid, "") for pid in mine["project_id"].astype(str)],
+            },
+            columns=columns,
+        )
     for key in ("col.start", "col.end"):
         table[t(key, lang)] = pd.to_datetime(table[t(key, lang)])
     return table.sort_values(t("col.start", lang), ascending=False, na_position="last").reset_index(
@@ -111,12 +124,23 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
 
 
 def city_partners(view: View, member_id: str) -> pd.DataFrame:
-    """Partner cities of one city in the view, with the number of shared projects (most first)."""
-    links = agg.partner_links(view)
-    mine = links[(links["member_id_a"] == member_id) | (links["member_id_b"] == member_id)]
-    partner = mine["member_id_b"].where(mine["member_id_a"] == member_id, mine["member_id_a"])
+    """Partner cities of one city in the view, with the number of shared projects (most first,
+    ties by id). The same counts as ``partner_links``, from the city's own projects only."""
+    parts = view.participations[["project_id", "member_id"]]
+    is_city = (parts["member_id"] == member_id).to_numpy(dtype=bool)
+    own = parts.loc[is_city, "project_id"].astype(str).value_counts()
+    shared = parts[parts["project_id"].isin(own.index).to_numpy(dtype=bool)]
+    sizes = shared.groupby(shared["project_id"].astype(str)).size()
+    own = own[sizes.reindex(own.index) <= agg.MAX_LINKED_CITIES]
+    others = shared[(shared["member_id"] != member_id).to_numpy(dtype=bool)]
+    others = others.assign(
+        id=others["member_id"].astype(str),
+        shared=others["project_id"].astype(str).map(own).fillna(0).astype("int64"),
+    )
+    counts = others[others["shared"] > 0].groupby("id")["shared"].sum()
+    counts = counts.reset_index().sort_values(["shared", "id"], ascending=[False, True])
     return pd.DataFrame(
-        {"id": partner.to_numpy(), "shared": mine["weight"].to_numpy()}
+        {"id": counts["id"].to_numpy(dtype=object), "shared": counts["shared"].to_numpy()}
     ).reset_index(drop=True)
 
 

@@ -647,6 +647,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Version {version} could not be restored (damaged or does not validate).",
     },
     "data.upload": {"ru": "Загрузить изменённый реестр", "en": "Upload a changed register"},
+    "data.errors.title": {
+        "ru": "В загруженном файле есть ошибки",
+        "en": "The uploaded file has errors",
+    },
+    "data.errors.help": {
+        "ru": "Исправьте перечисленные ячейки в файле и загрузите его снова; реестр не изменён.",
+        "en": "Fix the listed cells in the file and upload it again; the register is unchanged.",
+    },
     "data.upload.table": {"ru": "Какой реестр", "en": "Which register"},
     "data.upload.file": {
         "ru": "Файл {file}: CSV (UTF-8, Windows-1251; «,» или «;») или XLSX, до 10 МБ",

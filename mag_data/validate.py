@@ -58,10 +58,20 @@ def _to_number(raw: pd.Series, integer: bool) -> pd.Series:
     return pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
 
 
+DATE_FORMATS = (
+    "%Y-%m-%d",  # ISO, what the app writes
+    "%d.%m.%Y",  # Russian Excel's display format
+    "%Y-%m-%d %H:%M:%S",  # a date typed in Excel and read from XLSX (midnight time)
+)
+
+
 def _to_date(raw: pd.Series) -> pd.Series:
-    iso = pd.to_datetime(raw.where(raw != "", None), format="%Y-%m-%d", errors="coerce")
-    ru = pd.to_datetime(raw.where(raw != "", None), format="%d.%m.%Y", errors="coerce")
-    return iso.fillna(ru)
+    """Parse dates in any accepted format; a cell that fits none becomes NaT."""
+    cells = raw.where(raw != "", None)
+    out = pd.to_datetime(cells, format=DATE_FORMATS[0], errors="coerce")
+    for fmt in DATE_FORMATS[1:]:
+        out = out.fillna(pd.to_datetime(cells, format=fmt, errors="coerce"))
+    return out
 
 
 def convert_column(
@@ -186,7 +196,8 @@ def validate_table(
     out = pd.DataFrame(typed)
 
     key = list(spec.key)
-    keys = out[key].astype(str)
+    # Missing key cells compare (and print) as empty text rather than breaking the join.
+    keys = out[key].astype("string").fillna("")
     dup = keys.duplicated(keep="first")
     if dup.any():
         key_raw = keys.agg(" / ".join, axis=1)

@@ -343,7 +343,7 @@ def upload_section(user: str) -> None:
             )
         )
     if review.errors:
-        widgets.show_problems(review.errors, lang)
+        widgets.show_problems(review.errors, lang, "data.errors.title", "data.errors.help")
         st.warning(t("data.blocked", lang), icon="⛔")
     if review.warnings:
         st.warning(t("data.warnings", lang), icon="⚠️")

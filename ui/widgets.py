@@ -184,9 +184,15 @@ def download_buttons(table: pd.DataFrame, name: str, lang: str, key: str) -> Non
     )
 
 
-def show_problems(error: DataValidationError | list[Problem], lang: str) -> None:
-    """The validation report: every problem with file, row, column, value and how to fix it."""
+def show_problems(
+    error: DataValidationError | list[Problem],
+    lang: str,
+    title_key: str = "app.data_error.title",
+    help_key: str = "app.data_error.help",
+) -> None:
+    """The validation report: every problem with file, row, column, value and how to fix it.
+    The title and help default to the bundled register's wording; an upload passes its own."""
     problems = error.problems if isinstance(error, DataValidationError) else error
-    st.error(t("app.data_error.title", lang), icon="⚠️")
-    st.write(t("app.data_error.help", lang))
+    st.error(t(title_key, lang), icon="⚠️")
+    st.write(t(help_key, lang))
     st.dataframe(pd.DataFrame(problems_table(problems, lang)), hide_index=True, width="stretch")

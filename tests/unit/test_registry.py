@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from factories import (
     MEMBER_HEADER,
@@ -324,3 +325,23 @@ def test_loading_does_not_write(tmp_path):
     with pytest.raises(DataValidationError):
         load_registry(folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["2001-03-01", "01.03.2001", "2001-03-01 00:00:00"],
+    ids=["iso", "russian", "excel-xlsx"],
+)
+def test_accepted_date_formats(tmp_path, start):
+    """ISO, Russian DD.MM.YYYY and a date typed in Excel (read from XLSX with a time) all load."""
+    rows = [PROJECT_ROWS[0].replace("2001-03-01", start), *PROJECT_ROWS[1:]]
+    reg = load_with(tmp_path, **{"projects.csv": csv_text(PROJECT_HEADER, rows)})
+    assert reg.projects.set_index("id").loc["P1", "start_date"] == pd.Timestamp("2001-03-01")
+
+
+def test_duplicate_composite_key_with_an_empty_cell_is_reported(tmp_path):
+    """Two participant rows with the same project and an empty member are a duplicate, not a crash."""
+    rows = [*PARTICIPANT_ROWS, "P1,,partner", "P1,,partner"]
+    problems = problems_of(tmp_path, **{"participants.csv": csv_text(PARTICIPANT_HEADER, rows)})
+    dup = _one(problems, "duplicate_id")
+    assert (dup.row, dup.column) == (12, "project_id,member_id")

@@ -157,12 +157,6 @@ def test_broken_workbooks_are_refused_not_crashing(
     assert stored(folder) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug in mag_data/validate.py (reported): duplicate_id check joins key cells that "
-    "may be missing",
-)
 def test_duplicate_key_with_an_empty_cell_is_reported_not_a_crash(folder: Path) -> None:
     """Found by the mangled-CSV property: two participant rows with the same project and an
     empty member must give problems, not a TypeError."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mag_data import DataValidationError
+from mag_data import DataValidationError, Filter
 from mag_data.i18n import t
 from ui import sidebar, state, widgets
 
@@ -21,8 +21,14 @@ lang = sidebar.current_language()
 try:
     registry = state.get_registry()
 except DataValidationError as error:
+    # The register cannot be shown, but it can be mended: the data page stays reachable so an
+    # editor can upload a corrected file or restore an earlier version.
+    data_page = st.Page("pages/data.py", title=t("page.data", lang), icon="🗂️", url_path="data")
+    nav = st.navigation([data_page])
     sidebar.render_language()
     widgets.show_problems(error, lang)
+    state.set_context(state.Context(registry=None, filter=Filter(), view=None, lang=lang))
+    state.run_page(nav)
     st.stop()
 
 sidebar.seed_from_url(registry)
@@ -83,11 +89,7 @@ if registry.warnings:
     with st.sidebar.expander(t("app.warnings", lang)):
         widgets.show_problems(list(registry.warnings), lang)
 
-st.session_state[state.IN_ROUTER] = True
-try:
-    nav.run()
-finally:
-    st.session_state[state.IN_ROUTER] = False
+state.run_page(nav)
 
 page_params = (
     {"profile": st.session_state.get("page_profile", "")} if nav.url_path == "city" else {}

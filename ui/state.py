@@ -54,9 +54,9 @@ def get_view(registry: Registry, f: Filter) -> View:
 class Context:
     """What every page needs: the registry, the current filter and view, the language."""
 
-    registry: Registry
+    registry: Registry | None  # None only while a broken register is shown (data page only)
     filter: Filter
-    view: View
+    view: View | None
     lang: str
 
 
@@ -65,6 +65,15 @@ def set_context(ctx: Context) -> None:
 
 
 IN_ROUTER = "_in_router"
+
+
+def run_page(nav) -> None:
+    """Run the page chosen by ``st.navigation``, marking that the router is running."""
+    st.session_state[IN_ROUTER] = True
+    try:
+        nav.run()
+    finally:
+        st.session_state[IN_ROUTER] = False
 
 
 def context() -> Context:

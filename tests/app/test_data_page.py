@@ -285,3 +285,25 @@ def test_a_new_city_gets_coordinates_and_the_page_says_from_where(
     at = ok(at.button(key="data_apply").click().run())
     stored = pd.read_csv(folder / "members.csv", dtype=str).set_index("id")
     assert stored.loc["grodno", "lat"].startswith(lat)
+
+
+def test_a_broken_register_can_still_be_mended_on_the_data_page(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, start_app: Callable[..., AppTest]
+) -> None:
+    """A hand edit that breaks members.csv shows the report and still serves the data page,
+    where a signed-in editor restores the last good version byte-identically."""
+    stored = auth.hash_password(PASSWORD, n=16, r=1, p=1, allow_weak=True)
+    monkeypatch.setenv(auth.ENV_VAR, stored)
+    good = files(folder)
+    at = sign_in(ok(start_app(folder=folder)).switch_page(PAGE).run())
+    at = upload(at, members_csv((1, ",500,", ",501,")).encode())
+    at = ok(at.button(key="data_apply").click().run())  # a version to go back to
+    after_apply = files(folder)
+    (folder / "members.csv").write_text(csv_text(MEMBER_HEADER, ["broken,row"]), encoding="utf-8")
+
+    at = ok(at.run())
+    assert [e.value for e in at.error][0] == t("app.data_error.title", "ru")
+    assert at.title[0].value == t("page.data", "ru")
+    assert "f_countries" not in [m.key for m in at.multiselect]
+    at = ok(at.button(key="data_undo").click().run())
+    assert files(folder) == after_apply != good

@@ -60,12 +60,12 @@ class AppPage:
     #: The page's `st.title` in Russian (None: the page has no title of its own, e.g. slides).
     title_ru: str | None
     min_charts: int
-    #: False while a chart's legend is known to cover its title (see the xfail test below).
+    #: Whether the page's chart legends are checked to stay clear of their titles.
     legends_clear: bool = True
 
 
 PAGES = [
-    AppPage("overview", "/", "Международная ассамблея столиц и крупных городов", 4, False),
+    AppPage("overview", "/", "Международная ассамблея столиц и крупных городов", 4),
     AppPage("map", "/map", "Карта", 1),
     AppPage("countries", "/countries", "Страны и регионы", 2),
     AppPage("areas", "/areas", "Направления сотрудничества", 5),
@@ -297,11 +297,6 @@ def test_switching_language_translates_the_page_and_keeps_the_filter(page: Page)
     _assert_no_js_errors(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: after a language switch the country multiselect still shows the chosen "
-    "country in the old language, and switching back (or adding a country) drops it",
-)
 def test_chosen_filter_values_survive_a_language_round_trip(page: Page) -> None:
     """Kazakhstan, chosen in Russian, reads "Kazakhstan" in English and is still chosen, with
     its 10 cities, after switching back to Russian."""
@@ -322,11 +317,6 @@ def test_chosen_filter_values_survive_a_language_round_trip(page: Page) -> None:
     expect(_map_markers(page.locator(".st-key-map_chart"))).to_have_count(KAZAKHSTAN_MEMBERS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: on the overview (half-width columns) the year chart's top legend wraps "
-    "onto its title",
-)
 def test_overview_chart_legends_leave_their_titles_readable(page: Page) -> None:
     """No legend entry of an overview chart is drawn over that chart's title."""
     _open(page, "/")

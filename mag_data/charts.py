@@ -20,6 +20,12 @@ from .i18n import PLOTLY_SEPARATORS, fmt_int, fmt_pct, t
 
 FONT = dict(family="Arial, 'Helvetica Neue', sans-serif", size=16, color="#1b1f24")
 TEMPLATE = "plotly_white"
+# Beyond this many cities the map draws the largest ones as markers and groups the rest into
+# grid cells: 10,000 markers are neither readable nor cheap to send (about 1 MB of hover data).
+MAX_MAP_MARKERS = 1_500
+MAP_CELL_DEGREES = (1.0, 2.0)  # latitude, longitude of a grid cell for the grouped cities
+# Beyond this many cities in one country the sunburst shows the largest and one "more" leaf.
+MAX_SUNBURST_CITIES = 40
 
 
 def _style(fig: go.Figure, title: str, lang: str, alt: str, height: int = 480) -> go.Figure:
@@ -75,6 +81,60 @@ def empty_figure(lang: str, title: str = "") -> go.Figure:
 
 
 # --- map -------------------------------------------------------------------------------------
+
+
+def _largest_cities(cities: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``n`` most populous cities (list order kept) and the others."""
+    ranked = cities.assign(_order=np.arange(len(cities))).sort_values(
+        ["population", "_order"], ascending=[False, True], kind="stable"
+    )
+    keep = np.zeros(len(cities), dtype=bool)
+    keep[ranked["_order"].to_numpy()[:n]] = True
+    return cities[keep], cities[~keep]
+
+
+def _add_city_cells(fig: go.Figure, grouped: pd.DataFrame, pop_max: float, lang: str) -> None:
+    """One grey marker per grid cell for the cities not drawn one by one: at the cities' mean
+    position, sized by their total population, with their number in the hover card."""
+    lat = grouped["lat"].astype(float).to_numpy()
+    lon = grouped["lon"].astype(float).to_numpy()
+    cell = pd.DataFrame(
+        {
+            "row": np.floor(lat / MAP_CELL_DEGREES[0]),
+            "col": np.floor(lon / MAP_CELL_DEGREES[1]),
+            "lat": lat,
+            "lon": lon,
+            "population": grouped["population"].astype(float).to_numpy(),
+        }
+    )
+    cells = cell.groupby(["row", "col"], sort=False).agg(
+        lat=("lat", "mean"),
+        lon=("lon", "mean"),
+        population=("population", "sum"),
+        n=("lat", "size"),
+    )
+    size = 4 + 34 * np.sqrt(cells["population"].clip(lower=1) / max(pop_max, 1.0))
+    text = [
+        t("chart.map.cell", lang, n=fmt_int(n, lang), population=fmt_int(p, lang))
+        for n, p in zip(cells["n"], cells["population"], strict=True)
+    ]
+    fig.add_trace(
+        go.Scattergeo(
+            lat=cells["lat"].to_numpy(),
+            lon=cells["lon"].to_numpy(),
+            mode="markers",
+            name=t("chart.map.cells", lang),
+            marker=dict(
+                size=size.clip(upper=40).to_numpy(),
+                color=palette.NEUTRAL,
+                opacity=0.6,
+                line=dict(width=0),
+                sizemode="diameter",
+            ),
+            text=text,
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
 
 
 def member_map(
@@ -146,12 +206,36 @@ def member_map(
                     name="links",
                 )
             )
+    all_cities = cities
+    pop_max = float(all_cities["population"].astype(float).clip(lower=1).max())
+    if len(cities) > MAX_MAP_MARKERS:
+        cities, grouped = _largest_cities(cities, MAX_MAP_MARKERS)
+        _add_city_cells(fig, grouped, pop_max, lang)
+        fig.add_annotation(
+            text=t(
+                "chart.map.capped",
+                lang,
+                shown=fmt_int(len(cities), lang),
+                total=fmt_int(len(all_cities), lang),
+                rest=fmt_int(len(grouped), lang),
+            ),
+            xref="paper",
+            yref="paper",
+            x=0.0,
+            y=1.0,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            font=dict(size=13),
+            bgcolor="rgba(255,255,255,0.85)",
+        )
     key = "country_id" if color_by == "country" else "macro_region_id"
     label_col = f"{color_by}_{lang}"
     table = palette.COUNTRY_COLORS if color_by == "country" else palette.MACRO_REGION_COLORS
     colors = palette.color_map(cities[key].astype(str), table)
     pop = cities["population"].astype(float).clip(lower=1)
-    size = 6 + 34 * np.sqrt(pop / pop.max())
+    size = 6 + 34 * np.sqrt(pop / pop_max)
     projects = cities["projects"] if "projects" in cities else pd.Series(0, index=cities.index)
     custom = np.column_stack(
         [
@@ -188,7 +272,7 @@ def member_map(
                 hovertemplate=hover,
             )
         )
-    bounds = map_bounds(cities)
+    bounds = map_bounds(all_cities)
     center_lon = sum(bounds["lonaxis"]) / 2
     fig.update_geos(
         # Lambert conformal conic, the usual projection for maps of Russia and the CIS: it
@@ -217,8 +301,8 @@ def member_map(
     fig.update_layout(
         legend=dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.01, x=0.0)
     )
-    order = cities.sort_values("population", ascending=False)
-    alt = f"{title}: {fmt_int(len(cities), lang)}; " + _top_phrase(
+    order = all_cities.sort_values("population", ascending=False)
+    alt = f"{title}: {fmt_int(len(all_cities), lang)}; " + _top_phrase(
         list(order[f"name_{lang}"]), list(order["population"]), lang
     )
     return _style(fig, title, lang, alt, height=height)
@@ -286,14 +370,45 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
     )
     country_colors = palette.color_map(countries["cid"], palette.COUNTRY_COLORS)
     region_colors = palette.color_map(m["macro_region_id"].astype(str), palette.MACRO_REGION_COLORS)
-    ids = list(regions.index) + list(countries.index) + list("m:" + m["id"].astype(str))
-    labels = list(regions["label"]) + list(countries["label"]) + list(m[f"name_{lang}"].astype(str))
-    parents = [""] * len(regions) + list(countries["parent"]) + list(country_ids)
-    values = list(regions["v"]) + list(countries["v"]) + list(m["v"])
+    # Per country, the largest MAX_SUNBURST_CITIES cities; the rest as one "n more" leaf.
+    rank = (
+        m.assign(_pop=m["population"].astype(float), _c=country_ids, _o=np.arange(len(m)))
+        .sort_values(["_c", "_pop", "_o"], ascending=[True, False, True], kind="stable")
+        .groupby("_c", sort=False)
+        .cumcount()
+        .sort_index()
+    )
+    shown = (rank < MAX_SUNBURST_CITIES).to_numpy()
+    leaves = m[shown]
+    rest = (
+        pd.DataFrame({"c": country_ids[~shown], "v": m["v"][~shown]})
+        .groupby("c", sort=False)["v"]
+        .agg(["sum", "size"])
+    )
+    ids = (
+        list(regions.index)
+        + list(countries.index)
+        + list("m:" + leaves["id"].astype(str))
+        + ["more:" + c for c in rest.index]
+    )
+    labels = (
+        list(regions["label"])
+        + list(countries["label"])
+        + list(leaves[f"name_{lang}"].astype(str))
+        + [t("chart.sunburst.more", lang, n=fmt_int(n, lang)) for n in rest["size"]]
+    )
+    parents = (
+        [""] * len(regions)
+        + list(countries["parent"])
+        + list(country_ids[shown])
+        + list(rest.index)
+    )
+    values = list(regions["v"]) + list(countries["v"]) + list(leaves["v"]) + list(rest["sum"])
     colors = (
         [region_colors[i[2:]] for i in regions.index]
         + [country_colors[c] for c in countries["cid"]]
-        + [country_colors.get(str(c), palette.NEUTRAL) for c in m["country_id"].astype(str)]
+        + [country_colors.get(str(c), palette.NEUTRAL) for c in leaves["country_id"].astype(str)]
+        + [palette.NEUTRAL] * len(rest)
     )
     fig = go.Figure(
         go.Sunburst(
@@ -308,6 +423,24 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
             maxdepth=3,
         )
     )
+    if len(rest):
+        fig.add_annotation(
+            text=t(
+                "chart.sunburst.capped",
+                lang,
+                n=fmt_int(MAX_SUNBURST_CITIES, lang),
+                rest=fmt_int(int(rest["size"].sum()), lang),
+            ),
+            xref="paper",
+            yref="paper",
+            x=0.0,
+            y=0.0,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            font=dict(size=13),
+        )
     alt = f"{title}. " + _top_phrase(list(regions["label"]), list(regions["v"]), lang)
     return _style(fig, title, lang, alt, height=620)
 

@@ -136,6 +136,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.currency": {"ru": "Валюта", "en": "Currency"},
     # --- chart titles ---
     "chart.map": {"ru": "Города — члены МАГ", "en": "Member cities of the assembly"},
+    "chart.map.capped": {
+        "ru": "Отдельными точками — {shown} крупнейших из {total} городов;<br>"
+        "остальные {rest} сгруппированы по ячейкам сетки (серые точки)",
+        "en": "Markers for the {shown} largest of {total} cities;<br>"
+        "the other {rest} are grouped into grid cells (grey dots)",
+    },
+    "chart.map.cells": {"ru": "Прочие города (по ячейкам)", "en": "Other cities (grid cells)"},
+    "chart.map.cell": {
+        "ru": "Городов в ячейке: {n}<br>Население: {population}",
+        "en": "Cities in this cell: {n}<br>Population: {population}",
+    },
+    "chart.sunburst.more": {"ru": "ещё {n} городов", "en": "{n} more cities"},
+    "chart.sunburst.capped": {
+        "ru": "По {n} крупнейших городов каждой страны; остальные {rest} — в секторах «ещё…»",
+        "en": "The {n} largest cities of each country; the other {rest} in the “more” sectors",
+    },
     "chart.by.country": {"ru": "по странам", "en": "by country"},
     "chart.by.macro_region": {"ru": "по макрорегионам", "en": "by macro-region"},
     "chart.geo.members": {"ru": "Число городов-членов {by}", "en": "Member cities {by}"},

@@ -63,6 +63,19 @@ def _top_phrase(names: Sequence[str], values: Sequence[float], lang: str, n: int
     return ", ".join(pairs)
 
 
+def _link_width_class(weights: np.ndarray) -> np.ndarray:
+    """Width class 1..5 of links by shared projects (log scale), on the map and the network."""
+    return np.minimum(np.ceil(np.log2(np.asarray(weights, dtype=float) + 1)).astype(int), 5)
+
+
+def _segments(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Line segments as one array (start, end, gap, start, end, gap…) for a single trace."""
+    start = np.asarray(start, dtype=float)
+    return np.column_stack(
+        [start, np.asarray(end, dtype=float), np.full(len(start), np.nan)]
+    ).ravel()
+
+
 def empty_figure(lang: str, title: str = "") -> go.Figure:
     """A figure that says there is nothing to show (never an empty axis)."""
     fig = go.Figure()
@@ -185,16 +198,11 @@ def member_map(
         b = pos.reindex(links["member_id_b"].to_numpy())
         weights = links["weight"].to_numpy()
         # Group links into a few width classes: one trace per class keeps the figure small.
-        classes = np.minimum(np.ceil(np.log2(weights + 1)).astype(int), 5)
+        classes = _link_width_class(weights)
         for cls in sorted(set(classes)):
             sel = classes == cls
-            n = int(sel.sum())
-            lat = np.column_stack(
-                [a["lat"].to_numpy()[sel], b["lat"].to_numpy()[sel], np.full(n, np.nan)]
-            ).ravel()
-            lon = np.column_stack(
-                [a["lon"].to_numpy()[sel], b["lon"].to_numpy()[sel], np.full(n, np.nan)]
-            ).ravel()
+            lat = _segments(a["lat"].to_numpy()[sel], b["lat"].to_numpy()[sel])
+            lon = _segments(a["lon"].to_numpy()[sel], b["lon"].to_numpy()[sel])
             fig.add_trace(
                 go.Scattergeo(
                     lat=lat,
@@ -614,11 +622,6 @@ def headline_alt(h: Headline, lang: str) -> str:
 # --- cooperation network ------------------------------------------------------------------------
 
 
-def _link_width_class(weights: np.ndarray) -> np.ndarray:
-    """Width class 1..5 of links by shared projects (log scale), as on the member map."""
-    return np.minimum(np.ceil(np.log2(np.asarray(weights, dtype=float) + 1)).astype(int), 5)
-
-
 def network_map(
     cities: pd.DataFrame,
     links: pd.DataFrame,
@@ -684,13 +687,8 @@ def network_chart(
             shown = False
             for cls in sorted(set(classes[cross == is_cross])):
                 sel = (classes == cls) & (cross == is_cross)
-                n = int(sel.sum())
-                xs = np.column_stack(
-                    [a["x"].to_numpy()[sel], b["x"].to_numpy()[sel], np.full(n, np.nan)]
-                ).ravel()
-                ys = np.column_stack(
-                    [a["y"].to_numpy()[sel], b["y"].to_numpy()[sel], np.full(n, np.nan)]
-                ).ravel()
+                xs = _segments(a["x"].to_numpy()[sel], b["x"].to_numpy()[sel])
+                ys = _segments(a["y"].to_numpy()[sel], b["y"].to_numpy()[sel])
                 fig.add_trace(
                     go.Scatter(
                         x=xs,

@@ -87,29 +87,19 @@ ALIASES = TableSpec(
     ),
 )
 
-AREAS = TableSpec(
-    name="cooperation_areas",
-    file="cooperation_areas.csv",
-    key=("id",),
-    columns=(
-        Column("id", "id", pattern=ID_PATTERN),
-        Column("name_ru", "str"),
-        Column("name_en", "str"),
-        Column("order", "int", minimum=1),
-    ),
+# A controlled vocabulary: id, label in each language, display order.
+VOCABULARY_COLUMNS = (
+    Column("id", "id", pattern=ID_PATTERN),
+    Column("name_ru", "str"),
+    Column("name_en", "str"),
+    Column("order", "int", minimum=1),
 )
 
-TASKS = TableSpec(
-    name="tasks",
-    file="tasks.csv",
-    key=("id",),
-    columns=(
-        Column("id", "id", pattern=ID_PATTERN),
-        Column("name_ru", "str"),
-        Column("name_en", "str"),
-        Column("order", "int", minimum=1),
-    ),
+AREAS = TableSpec(
+    name="cooperation_areas", file="cooperation_areas.csv", key=("id",), columns=VOCABULARY_COLUMNS
 )
+
+TASKS = TableSpec(name="tasks", file="tasks.csv", key=("id",), columns=VOCABULARY_COLUMNS)
 
 PROJECTS = TableSpec(
     name="projects",

@@ -12,11 +12,7 @@ from ui import state, widgets
 ctx = state.context()
 lang, view, registry = ctx.lang, ctx.view, ctx.registry
 
-st.title(t("page.areas", lang))
-widgets.illustrative_notice(registry, lang)
-if view.projects.empty:
-    widgets.empty_notice(lang)
-    st.stop()
+widgets.page_start(ctx, "page.areas", needs="projects")
 
 head = agg.headline(view)
 st.markdown(

@@ -14,13 +14,7 @@ MEASURES = ("members", "population", "share_of_membership", "projects", "partici
 ctx = state.context()
 lang, view, registry = ctx.lang, ctx.view, ctx.registry
 
-st.title(t("page.countries", lang))
-widgets.illustrative_notice(registry, lang)
-if view.members.empty:
-    widgets.empty_notice(lang)
-    st.stop()
-if view.projects.empty:
-    st.info(t("app.no_projects", lang), icon="🔎")
+widgets.page_start(ctx, "page.countries", needs="members")
 
 c1, c2 = st.columns([1, 2])
 level = (

@@ -14,13 +14,7 @@ MAX_LINKS = 400
 ctx = state.context()
 lang, view, registry = ctx.lang, ctx.view, ctx.registry
 
-st.title(t("page.map", lang))
-widgets.illustrative_notice(registry, lang)
-if view.members.empty:
-    widgets.empty_notice(lang)
-    st.stop()
-if view.projects.empty:
-    st.info(t("app.no_projects", lang), icon="🔎")
+widgets.page_start(ctx, "page.map", needs="members")
 
 c1, c2, c3 = st.columns([2, 2, 2])
 color_by = (

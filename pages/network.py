@@ -111,11 +111,7 @@ def _partner_finder(registry: Registry, cities: dict[str, str], lang: str) -> No
 ctx = state.context()
 lang, view, registry = ctx.lang, ctx.view, ctx.registry
 
-st.title(t("page.network", lang))
-widgets.illustrative_notice(registry, lang)
-if view.members.empty:
-    widgets.empty_notice(lang)
-    st.stop()
+widgets.page_start(ctx, "page.network", needs="members")
 st.caption(t("net.intro", lang))
 
 indicators, links, left, spring, geographic = _network(registry.fingerprint, ctx.filter, view)

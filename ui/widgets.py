@@ -113,6 +113,19 @@ def empty_notice(lang: str) -> None:
     st.info(t("app.empty", lang), icon="🔎")
 
 
+def page_start(ctx, title_key: str, needs: str = "members") -> None:
+    """Title, the illustrative-data notice, and a friendly stop when the filter leaves nothing
+    to show: ``needs`` is "members" (a page about cities) or "projects" (a page about projects).
+    A city page with no matching project says so and goes on."""
+    st.title(t(title_key, ctx.lang))
+    illustrative_notice(ctx.registry, ctx.lang)
+    if getattr(ctx.view, needs).empty:
+        empty_notice(ctx.lang)
+        st.stop()
+    if ctx.view.projects.empty:
+        st.info(t("app.no_projects", ctx.lang), icon="🔎")
+
+
 def headline_metrics(h: Headline, lang: str, illustrative: bool) -> None:
     """Five headline figures; project figures carry an 'illustrative' help text."""
     cols = st.columns(5)

@@ -14,6 +14,8 @@ PORT     ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 TESTS    ?= tests
 PYTEST_ARGS ?=
+# e.g. BENCH_ARGS='--sizes today --reps 5 --no-browser' or '--snapshot' (benchmark HEAD only)
+BENCH_ARGS ?=
 OUT      := test-output
 # apt-get needs root; fall back to sudo when not running as root.
 SUDO     := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -60,9 +62,9 @@ lint: venv ## ruff check, ruff format --check, mypy mag_data
 members: venv ## Rebuild the members register (scripts/build_members.py)
 	$(VPY) scripts/build_members.py
 
-bench: venv ## Run the benchmarks (python -m benchmarks.run), if benchmarks/ exists
+bench: venv ## Run the benchmarks (python -m benchmarks.run $(BENCH_ARGS)); results in docs/BENCHMARKS.md
 	@if [ -f benchmarks/run.py ] || [ -f benchmarks/run/__main__.py ]; then \
-		$(VPY) -m benchmarks.run; \
+		$(VPY) -m benchmarks.run $(BENCH_ARGS); \
 	else \
 		echo "bench: benchmarks/ does not exist yet (expected benchmarks/run.py); nothing to run"; \
 	fi

@@ -37,6 +37,11 @@ def _verdict(ok: bool | None, detail: str) -> str:
     return ("**met**" if ok else "**missed**") + (f" ({detail})" if detail else "")
 
 
+def _valid(page: dict[str, Any]) -> bool:
+    """A page whose runs raised an exception has no valid timing (its charts were not built)."""
+    return not page.get("errors")
+
+
 def budgets(results: dict[str, Any]) -> list[tuple[str, str]]:
     """(budget, verdict) rows from the raw results."""
     rows = []
@@ -47,7 +52,7 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         for page in sizes[size].get("pages", []):
             floor, project = page["median"]["floor"], page["median"]["project"]
-            ratio = project / floor if floor and project else None
+            ratio = project / floor if floor and project and _valid(page) else None
             detail = "" if ratio is None else f"{ratio:.1f}× the floor"
             if ratio is not None and ratio > limit:
                 detail += f", over by {_ms(project - limit * floor)} ms"
@@ -60,7 +65,7 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str]]:
     if largest:
         for page in sizes[largest].get("pages", []):
             naive, project = page["median"]["naive"], page["median"]["project"]
-            speedup = naive / project if naive and project else None
+            speedup = naive / project if naive and project and _valid(page) else None
             rows.append(
                 (
                     f"{page['page']}: ≥ {NAIVE_SPEEDUP_AT_LARGEST:.0f}× faster than naive at {largest}",
@@ -134,8 +139,11 @@ def markdown(results: dict[str, Any]) -> str:
             med = page["median"]
             ratio = med["project"] / med["floor"] if med["floor"] and med["project"] else None
             speed = med["naive"] / med["project"] if med["naive"] and med["project"] else None
+            if not _valid(page):
+                ratio = speed = None
             lines.append(
-                f"| {size} | {page['page']} | {_ms(med['floor'])} | {_ms(med['project'])} | "
+                f"| {size} | {page['page']}{'' if _valid(page) else ' (error)'} | "
+                f"{_ms(med['floor'])} | {_ms(med['project'])} | "
                 f"{_ms(med['naive'])} | {'—' if ratio is None else f'{ratio:.1f}×'} | "
                 f"{'—' if speed is None else f'{speed:.1f}×'} | {_mb(page['spec_bytes'])} |"
             )

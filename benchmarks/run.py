@@ -5,6 +5,9 @@
 
 Writes the registers and ``results.json`` to ``bench-output/`` (git-ignored) and the results
 tables to ``docs/BENCHMARKS.md`` (between its generated-section markers).
+
+``--snapshot`` runs the committed ``HEAD`` from a temporary git worktree, so that edits made in
+a shared working tree during the run cannot mix two versions of the code into one result.
 """
 
 from __future__ import annotations
@@ -111,7 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-reruns", action="store_true")
     parser.add_argument("--no-deck", action="store_true")
+    parser.add_argument(
+        "--snapshot", action="store_true", help="benchmark HEAD from a temporary git worktree"
+    )
     args = parser.parse_args(argv)
+    if args.snapshot:
+        return _run_snapshot(argv or sys.argv[1:], args)
 
     # AppTest outside `streamlit run` logs a warning per widget; keep the output readable.
     warnings.filterwarnings("ignore")
@@ -172,6 +180,22 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"wrote {args.doc}")
     _log(f"done in {results['total_seconds']:.0f} s; raw results in {args.out / 'results.json'}")
     return 0
+
+
+def _run_snapshot(argv: list[str], args: argparse.Namespace) -> int:
+    """Re-run this command from a detached worktree of HEAD (results and doc still land here)."""
+    import tempfile
+
+    tree = Path(tempfile.mkdtemp(prefix="mag-bench-")) / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), "HEAD"], cwd=ROOT, check=True)
+    try:
+        rest = [a for a in argv if a != "--snapshot"]
+        rest += ["--out", str(args.out.resolve()), "--doc", str(args.doc.resolve())]
+        return subprocess.run(
+            [sys.executable, "-m", "benchmarks.run", *rest], cwd=tree, check=False
+        ).returncode
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
 
 
 if __name__ == "__main__":

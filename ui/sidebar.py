@@ -15,6 +15,8 @@ from mag_data.i18n import DEFAULT_LANG, LANGS, t
 from mag_data.schema import STATUSES
 from mag_data.search import find_members
 
+from . import widgets
+
 LIST_FIELDS = (*GEO_FIELDS, "areas", "statuses")
 KEYS = {name: f"f_{name}" for name in LIST_FIELDS}
 YEARS_KEY = "f_years"
@@ -170,9 +172,10 @@ def render_filter(registry: Registry, lang: str) -> Filter:
         query, ids = msg
         names = registry.members.set_index("id").loc[ids, f"name_{lang}"] if ids else []
         if ids:
-            sb.caption(t("filter.search.found", lang, names=", ".join(map(str, names))))
+            found = ", ".join(widgets.md_escape(n) for n in names)
+            sb.caption(t("filter.search.found", lang, names=found))
         else:
-            sb.warning(t("filter.search.none", lang, query=query))
+            sb.warning(t("filter.search.none", lang, query=widgets.md_escape(query)))
 
     current = _session_filter(registry)
     for level in GEO_FIELDS:

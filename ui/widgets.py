@@ -22,6 +22,14 @@ EXPORT_FORMAT = "export_format"  # session key read by chart_config: "png" or "s
 EXPORT_FORMATS = ("png", "svg")
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+def md_escape(text: str) -> str:
+    """Text from data or users, made inert for Streamlit's Markdown (captions, notices)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
 def chart_config(filename: str) -> dict:
     """plotly.js config: local base maps (offline), modebar download as a 1920×1080 PNG or an
     SVG (the session's ``export_format``) with a meaningful, file-system-safe name."""

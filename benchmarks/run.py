@@ -121,13 +121,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.snapshot:
         return _run_snapshot(argv or sys.argv[1:], args)
 
-    # AppTest outside `streamlit run` logs a warning per widget; keep the output readable.
+    # AppTest outside `streamlit run` logs a warning per run; keep the output readable (errors,
+    # such as an exception in a page, still show).
     warnings.filterwarnings("ignore")
-    for name in ("streamlit", "streamlit.runtime.scriptrunner_utils.script_run_context"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 
     from benchmarks import browser, reruns
+
+    for name in ("streamlit", "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -40,7 +40,8 @@ def get_registry() -> Registry:
     return _load(str(folder), file_fingerprint(folder))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+# Bounded: at 1,000,000 participations one view holds tens of MB.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _view(fingerprint: str, f: Filter, _registry: Registry) -> View:
     return apply_filter(_registry, f)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from . import palette
 from .aggregations import STATUS_ORDER, Headline
@@ -19,7 +20,9 @@ from .geo import ISO2_TO_ISO3, map_bounds
 from .i18n import PLOTLY_SEPARATORS, fmt_int, fmt_pct, t
 
 FONT = dict(family="Arial, 'Helvetica Neue', sans-serif", size=16, color="#1b1f24")
-TEMPLATE = "plotly_white"
+# plotly_white's layout part only, validated once: applying the full named template costs about
+# 10 ms a figure (its per-trace defaults), this about 3.5 ms, with the same look for our charts.
+TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 # Beyond this many cities the map draws the largest ones as markers and groups the rest into
 # grid cells: 10,000 markers are neither readable nor cheap to send (about 1 MB of hover data).
 MAX_MAP_MARKERS = 1_500

@@ -76,7 +76,9 @@ sidebar.render_language()
 
 goto = st.session_state.pop("_goto", None)
 if goto in PAGES and nav.url_path != PAGES[goto].url_path:
-    st.switch_page(PAGES[goto])
+    # A chart click asked for another page: carry the view's parameters into its URL.
+    target = PAGES[goto]
+    st.switch_page(target, query_params=sidebar.session_url_params(registry, lang, target.url_path))
 
 current = sidebar.render_filter(registry, lang)
 state.set_context(
@@ -91,7 +93,4 @@ if registry.warnings:
 
 state.run_page(nav)
 
-page_params = (
-    {"profile": st.session_state.get("page_profile", "")} if nav.url_path == "city" else {}
-)
-sidebar.sync_url(current, lang, page_params)
+sidebar.sync_url(current, lang, nav.url_path)

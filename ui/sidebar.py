@@ -27,13 +27,23 @@ LANG_NAMES = {"ru": "Русский", "en": "English"}
 PAGE_PARAMS = ("profile",)
 
 
+def _year_range(value: object) -> tuple[int, int] | None:
+    """A (start, end) pair from the slider's state, or None if it is not one."""
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        try:
+            return int(value[0]), int(value[1])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
 def _session_filter(registry: Registry) -> Filter:
     """The Filter the widgets' session state describes."""
     values = {name: tuple(st.session_state.get(KEYS[name]) or ()) for name in LIST_FIELDS}
-    years = st.session_state.get(YEARS_KEY)
+    years = _year_range(st.session_state.get(YEARS_KEY))
     bounds = registry.year_bounds
     span = None
-    if years is not None and tuple(years) != bounds:
+    if years is not None and years != bounds:
         span = (max(int(years[0]), bounds[0]), min(int(years[1]), bounds[1]))
     return Filter(**values, years=span)
 
@@ -71,14 +81,34 @@ def seed_language() -> None:
     st.session_state["_lang_seeded"] = True
 
 
-def sync_url(f: Filter, lang: str, page_params: dict[str, str] | None = None) -> None:
-    """Rewrite the URL so that it reproduces the current view (only when it changed)."""
+def url_params(
+    f: Filter, lang: str, page_params: dict[str, str] | None = None
+) -> dict[str, list[str] | str]:
+    """The URL parameters that reproduce a view: the filter's ids, the language, page extras."""
     wanted: dict[str, list[str] | str] = dict(f.to_query())
     if lang != DEFAULT_LANG:
         wanted["lang"] = lang
     for key, value in (page_params or {}).items():
         if value:
             wanted[key] = value
+    return wanted
+
+
+def page_params(url_path: str) -> dict[str, str]:
+    """Parameters a page adds to the URL (the city page: which city it profiles)."""
+    if url_path == "city":
+        return {"profile": st.session_state.get("page_profile", "")}
+    return {}
+
+
+def session_url_params(registry: Registry, lang: str, url_path: str) -> dict[str, list[str] | str]:
+    """URL parameters of the view the session state describes, for a switch to ``url_path``."""
+    return url_params(_session_filter(registry), lang, page_params(url_path))
+
+
+def sync_url(f: Filter, lang: str, url_path: str) -> None:
+    """Rewrite the URL so that it reproduces the current view (only when it changed)."""
+    wanted = url_params(f, lang, page_params(url_path))
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != normalised:
@@ -159,6 +189,9 @@ def render_language() -> str:
 def render_filter(registry: Registry, lang: str) -> Filter:
     """Draw the filter in the sidebar and return the Filter it describes."""
     sb = st.sidebar
+    if _year_range(st.session_state.get(YEARS_KEY)) is None:
+        # Not a range (e.g. lost on a page switch): back to all years before the slider is drawn.
+        st.session_state[YEARS_KEY] = registry.year_bounds
     sb.subheader(t("filter.title", lang))
     sb.text_input(
         t("filter.search", lang),

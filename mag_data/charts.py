@@ -68,7 +68,10 @@ def _top_phrase(names: Sequence[str], values: Sequence[float], lang: str, n: int
 
 def _link_width_class(weights: np.ndarray) -> np.ndarray:
     """Width class 1..5 of links by shared projects (log scale), on the map and the network."""
-    return np.minimum(np.ceil(np.log2(np.asarray(weights, dtype=float) + 1)).astype(int), 5)
+    classes: np.ndarray = np.minimum(
+        np.ceil(np.log2(np.asarray(weights, dtype=float) + 1)).astype(int), 5
+    )
+    return classes
 
 
 def _segments(start: np.ndarray, end: np.ndarray) -> np.ndarray:

@@ -42,7 +42,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(frame: pd.DataFrame, sep: str = ",", decimal: str = ".") -> bytes:
     """CSV in UTF-8 with a BOM (so Excel shows Cyrillic), formulas neutralised."""
     text = neutralise(frame).to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\r\n")
-    return ("\ufeff" + text).encode("utf-8")
+    return ("\ufeff" + str(text)).encode("utf-8")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:

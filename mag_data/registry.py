@@ -77,7 +77,7 @@ def _issues(
     mask: pd.Series,
     frame: pd.DataFrame,
     column: str,
-    **params,
+    **params: object,
 ) -> None:
     """Append one problem per True row of mask (capped), for cross-table checks."""
     rows = mask.to_numpy().nonzero()[0]

@@ -19,7 +19,7 @@ def normalise(text: str) -> str:
     text = str(text).lower().replace("ё", "е")
     decomposed = unicodedata.normalize("NFKD", text)
     # Drop combining marks but keep Cyrillic й (decomposes to и + breve).
-    kept = []
+    kept: list[str] = []
     for ch in decomposed:
         if unicodedata.combining(ch):
             if ch == "\u0306" and kept and kept[-1] == "и":

@@ -24,7 +24,13 @@ def _rows(mask: pd.Series) -> np.ndarray:
 
 
 def _cell_problems(
-    spec: TableSpec, file: str, column: Column, raw: pd.Series, mask: pd.Series, code: str, **params
+    spec: TableSpec,
+    file: str,
+    column: Column,
+    raw: pd.Series,
+    mask: pd.Series,
+    code: str,
+    **params: object,
 ) -> list[Problem]:
     out = []
     for i in _rows(mask):

@@ -28,7 +28,9 @@ TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 MAX_MAP_MARKERS = 1_500
 MAP_CELL_DEGREES = (1.0, 2.0)  # latitude, longitude of a grid cell for the grouped cities
 # Beyond this many cities in one country the sunburst shows the largest and one "more" leaf.
-MAX_SUNBURST_CITIES = 40
+# Enough for every country of today's membership (Russia has 51 members) to show all its cities;
+# a much larger register shows each country's largest cities and one "n more" sector.
+MAX_SUNBURST_CITIES = 60
 
 
 def _style(fig: go.Figure, title: str, lang: str, alt: str, height: int = 480) -> go.Figure:
@@ -570,6 +572,8 @@ def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
     title = t("chart.status", lang)
     if statuses["projects"].sum() == 0:
         return empty_figure(lang, title)
+    # Statuses with no project get no slice (their 0 % labels would pile up at the top).
+    statuses = statuses[statuses["projects"] > 0]
     labels = [t(f"status.{s}", lang) for s in statuses["status"]]
     fig = go.Figure(
         go.Pie(

@@ -32,19 +32,14 @@ from playwright.sync_api import Page, Request, Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.browser.helpers import wait_for_app, wait_for_plotly_charts  # noqa: E402
+from tests.browser.helpers import (  # noqa: E402
+    CHROMIUM_ARGS,
+    LOCAL_HOSTS,
+    wait_for_app,
+    wait_for_plotly_charts,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 PAGE_TIMEOUT_MS = 240_000
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

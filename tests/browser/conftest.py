@@ -35,22 +35,12 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.helpers import OUTPUT_DIR, screenshot
+from tests.browser.helpers import CHROMIUM_ARGS, LOCAL_HOSTS, OUTPUT_DIR, screenshot
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_LOG = OUTPUT_DIR / "streamlit-server.log"
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"http", "https", "ws", "wss"}
 ALWAYS_ALLOWED_SCHEMES = {"data", "blob", "about"}
 

@@ -21,6 +21,19 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = REPO_ROOT / "test-output"
 SCREENSHOT_DIR = OUTPUT_DIR / "screenshots"
 
+# Headless Chromium flags verified on this kind of machine (shared/STACK_NOTES.md): without the
+# background-networking ones Chromium calls out at start; used by the tests and the benchmark.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
 DEFAULT_TIMEOUT_MS = 30_000
 #: Streamlit debounces some widget updates (~200 ms) before a rerun starts; after an interaction,
 #: wait past that so we do not see the *previous* run's "notRunning" state.

@@ -57,6 +57,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Под выбранный фильтр ничего не попадает. Ослабьте фильтр или нажмите «Сбросить».",
         "en": "Nothing matches the current filter. Widen it or press “Reset”.",
     },
+    "app.table_cut": {
+        "ru": "Показаны первые {shown} строк из {total}; все строки — в файлах для скачивания.",
+        "en": "Showing the first {shown} of {total} rows; the downloads hold them all.",
+    },
     "app.no_projects": {
         "ru": "Ни один проект не подходит под фильтр: показаны только города-члены.",
         "en": "No project matches the filter: only the member cities are shown.",

@@ -156,9 +156,23 @@ def headline_metrics(h: Headline, lang: str, illustrative: bool) -> None:
     )
 
 
+MAX_TABLE_ROWS = 500
+
+
 def show_table(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
     """A sortable table whose numbers are shown in the language's format (1 234 567 / 12,5);
-    sorting still uses the numbers themselves."""
+    sorting still uses the numbers themselves. A very long table (a register far larger than
+    today's) shows its first ``MAX_TABLE_ROWS`` rows; the downloads always hold all of them."""
+    if len(table) > MAX_TABLE_ROWS:
+        st.caption(
+            t(
+                "app.table_cut",
+                lang,
+                shown=fmt_int(MAX_TABLE_ROWS, lang),
+                total=fmt_int(len(table), lang),
+            )
+        )
+        table = table.head(MAX_TABLE_ROWS)
     formats = {}
     for col in table.columns:
         dtype = table[col].dtype

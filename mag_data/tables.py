@@ -156,6 +156,21 @@ def distances_table(members: pd.DataFrame, member_id: str, lang: str) -> pd.Data
     )
 
 
+def partner_bars(view: View, member_id: str, n: int = 10) -> pd.DataFrame:
+    """The ``n`` partner cities sharing most projects with one city: member rows plus ``value``
+    (shared projects), ready for ``charts.city_bars``."""
+    partners = city_partners(view, member_id).head(n)
+    members = view.registry.members.assign(id=lambda d: d["id"].astype(str))
+    top = partners.merge(members, on="id", how="inner")
+    return top.assign(value=top["shared"])
+
+
+def nearest_bars(members: pd.DataFrame, member_id: str, n: int = 10) -> pd.DataFrame:
+    """The ``n`` members nearest to one city: member rows plus ``value`` (whole km)."""
+    near = geo.nearest(members, member_id, n)
+    return near.assign(value=near["distance_km"].round(0).astype("int64"))
+
+
 def _text(value: object) -> str:
     text = "" if value is None else str(value)
     return "" if text in ("nan", "<NA>", "None", "NaT") else text

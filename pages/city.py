@@ -46,28 +46,25 @@ else:
     widgets.download_buttons(projects, f"projects_{city_id}", lang, key="city_projects")
 
 project_view = apply_filter(registry, ctx.filter.projects_only())
-partners = tables.city_partners(project_view, city_id)
+partners = tables.partner_bars(project_view, city_id)
 if not partners.empty:
-    top = partners.head(10).merge(members.assign(id=members["id"].astype(str)), on="id")
-    title = f"{t('city.partners', lang)}: {names[city_id]}"
     fig = charts.city_bars(
-        top.assign(value=top["shared"]), lang, title, x_title=t("city.shared", lang)
+        partners,
+        lang,
+        f"{t('city.partners', lang)}: {names[city_id]}",
+        x_title=t("city.shared", lang),
     )
     widgets.show_chart(fig, key="city_partners", filename=f"partners_{city_id}")
 
 st.subheader(t("city.nearest", lang))
-distances = tables.distances_table(members, city_id, lang)
-nearest = distances.head(10)
-near_members = members.set_index(members[f"name_{lang}"].astype(str)).loc[
-    nearest[t("col.city", lang)]
-]
 fig = charts.city_bars(
-    near_members.reset_index(drop=True).assign(value=nearest[t("m.distance_km", lang)].to_numpy()),
+    tables.nearest_bars(members, city_id),
     lang,
     f"{t('city.nearest', lang)}: {names[city_id]}",
     x_title=t("m.distance_km", lang),
 )
 widgets.show_chart(fig, key="city_nearest", filename=f"nearest_{city_id}")
+distances = tables.distances_table(members, city_id, lang)
 with st.expander(t("city.distances", lang)):
     widgets.show_table(distances, lang)
     widgets.download_buttons(distances, f"distances_{city_id}", lang, key="city_distances")

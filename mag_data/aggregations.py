@@ -3,8 +3,9 @@
 Every function takes a View and returns a new tidy frame (ids, ru/en labels, numbers); none
 mutates its input. "projects" always means distinct projects, "participations" (project, city) rows.
 
-Counting works on the integer codes of the categorical columns (``numpy.bincount``), never on
-strings: at a million participations a string group-by costs seconds, the codes milliseconds.
+Counting works on the view's boolean masks and the registry's integer codes (``mag_data.index``,
+``numpy.bincount``), never on strings nor on filtered copies of the frames: at a million
+participations a string group-by costs seconds, the codes milliseconds.
 """
 
 from __future__ import annotations
@@ -15,57 +16,37 @@ import numpy as np
 import pandas as pd
 
 from .filters import View
-
-STATUS_ORDER = ("planned", "active", "completed")
-# A project with more cities than this adds no partner links: an assembly-wide event would tie
-# every member to every other (n² pairs) and say nothing about partnerships.
-MAX_LINKED_CITIES = 1_000
+from .index import STATUS_ORDER
 
 
-def _codes(column: pd.Series, labels: bool = True) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (-1 for missing) and the label (str) of each code, for any column
-    (``labels=False`` skips the labels: an empty Index)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy().astype(np.int64)  # int8 codes would overflow
-        return codes, column.cat.categories.astype(str) if labels else pd.Index([])
-    codes, uniques = pd.factorize(column, sort=True)
-    return codes.astype(np.int64), pd.Index(uniques).astype(str) if labels else pd.Index([])
+def _count_arrays(view: View, field: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per code of a geographic level ("countries", "macro_regions", "cities"): distinct
+    projects, participations, and distinct projects per area (codes × areas), from the masks."""
+    index = view.registry.index
+    n = len(index.levels[field])
+    n_areas = len(index.area_ids)
+    x = view.participation_mask
+    codes = index.part_levels[field][x]
+    participations = np.bincount(codes[codes >= 0], minlength=n)
+    pairs = index.pairs[field]
+    present = pairs.present(x)
+    level, area = pairs.level[present], index.project_area[pairs.project[present]]
+    projects = np.bincount(level, minlength=n)
+    ok = area >= 0
+    per_area = np.bincount(level[ok] * n_areas + area[ok], minlength=n * n_areas)
+    return projects, participations, per_area.reshape(n, n_areas)
 
 
-def _positions(labels: pd.Index, wanted: list[str]) -> np.ndarray:
-    """For each label, its position in ``wanted`` (-1 when absent)."""
-    return np.asarray(pd.Index(wanted).get_indexer(labels), dtype=np.int64)
-
-
-def _value_counts(column: pd.Series) -> pd.Series:
-    """Rows per value (str labels), without converting a large categorical column to strings."""
-    codes, labels = _codes(column)
-    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
-    return pd.Series(counts, index=labels)
-
-
-def _counts_by(view: View, by: str) -> pd.DataFrame:
-    """Per value of ``by`` (str index, only values with participations): distinct ``projects``,
-    ``participations`` and distinct projects per cooperation area (``area:<id>``, area order)."""
-    parts = view.participations
-    area_ids = list(view.registry.areas["id"].astype(str))
-    by_codes, labels = _codes(parts[by])
-    project_codes, _ = _codes(parts["project_id"], labels=False)
-    area_codes, area_labels = _codes(parts["area_id"])
-    n = len(labels)
-    valid = by_codes >= 0
-    participations = np.bincount(by_codes[valid], minlength=n)
-    # First row of each distinct (project, by) pair: a project counts once per country.
-    pair = project_codes.astype(np.int64) * (n + 1) + (by_codes + 1)
-    first = valid & ~pd.Series(pair).duplicated().to_numpy()
-    projects = np.bincount(by_codes[first], minlength=n)
-    area_pos = _positions(area_labels, area_ids)
-    area = np.where(area_codes >= 0, area_pos[area_codes], -1) if len(area_pos) else area_codes
-    ok = first & (area >= 0)
-    per_area = np.bincount(
-        by_codes[ok] * len(area_ids) + area[ok], minlength=n * len(area_ids)
-    ).reshape(n, len(area_ids))
-    out = pd.DataFrame(per_area, index=labels, columns=[f"area:{a}" for a in area_ids])
+def _counts_by(view: View, field: str) -> pd.DataFrame:
+    """Per value of a geographic level (str index, only values with participations): distinct
+    ``projects``, ``participations`` and distinct projects per cooperation area (``area:<id>``)."""
+    index = view.registry.index
+    projects, participations, per_area = _count_arrays(view, field)
+    out = pd.DataFrame(
+        per_area,
+        index=pd.Index(index.levels[field].ids.astype(str)),
+        columns=[f"area:{a}" for a in index.area_ids],
+    )
     out.insert(0, "participations", participations)
     out.insert(0, "projects", projects)
     return out[participations > 0].astype("int64")
@@ -86,87 +67,104 @@ class Headline:
     cross_border_share: float | None  # share of projects with partners in 2+ countries
 
 
+def _status_counts(view: View) -> np.ndarray:
+    status = view.registry.index.project_status[view.project_mask]
+    return np.bincount(status[status >= 0], minlength=len(STATUS_ORDER))
+
+
 def headline(view: View) -> Headline:
     """Members, countries, population covered, projects by status, cross-border share."""
-    status = _value_counts(view.projects["status"])
-    n_projects = len(view.projects)
-    cross = float(view.projects["cross_border"].mean()) if n_projects else None
+    index = view.registry.index
+    rows = view.member_rows
+    status = _status_counts(view)
+    n_projects = int(view.project_mask.sum())
+    countries = index.levels["countries"].codes[rows]
     return Headline(
-        members=len(view.members),
-        countries=int(view.members["country_id"].nunique()),
-        population=int(view.members["population"].sum()),
+        members=len(rows),
+        countries=int(np.count_nonzero(np.bincount(countries[countries >= 0]))),
+        population=int(index.population[rows].sum()),
         projects=n_projects,
-        participations=len(view.participations),
-        planned=int(status.get("planned", 0)),
-        active=int(status.get("active", 0)),
-        completed=int(status.get("completed", 0)),
-        cross_border_share=cross,
+        participations=int(view.participation_mask.sum()),
+        planned=int(status[0]),
+        active=int(status[1]),
+        completed=int(status[2]),
+        cross_border_share=(
+            float(index.project_cross[view.project_mask].mean()) if n_projects else None
+        ),
     )
 
 
-def _by_geo(view: View, key: str, label: str, extra: list[str]) -> pd.DataFrame:
-    members = view.members
+def _by_geo(view: View, field: str, label: str, extra: list[str]) -> pd.DataFrame:
+    """Per value of a geographic level with members in the view, in the assembly's list order
+    (the first list group it appears in, then first appearance)."""
+    index = view.registry.index
+    level = index.levels[field]
+    n = len(level)
+    rows = view.member_rows
+    codes = level.codes[rows]
+    ok = codes >= 0
+    codes, rows = codes[ok], rows[ok]
+    members = np.bincount(codes, minlength=n)
+    population = np.bincount(codes, weights=index.population[rows], minlength=n)
+    order = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(order, codes, index.list_group[rows])
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    shown = np.flatnonzero(members > 0)
+    shown = shown[np.lexsort((first[shown], order[shown]))]
+    projects, participations, per_area = _count_arrays(view, field)
     all_members = view.registry.members
     total = len(all_members)
-    groups = members.assign(**{key: members[key].astype(str)}).groupby(key, sort=False)
-    out = groups.agg(
-        **{f"{label}_ru": (f"{label}_ru", "first"), f"{label}_en": (f"{label}_en", "first")},
-        **{c: (c, "first") for c in extra},
-        members=("id", "size"),
-        population=("population", "sum"),
-        order=("list_group", "min"),
+    source = level.first_row[shown]
+    out = pd.DataFrame(
+        {
+            "id": level.ids[shown].astype(str),
+            f"{label}_ru": level.label_ru[shown],
+            f"{label}_en": level.label_en[shown],
+            **{c: all_members[c].to_numpy()[source] for c in extra},
+            "members": members[shown].astype("int64"),
+            "population": population[shown].round().astype("int64"),
+            "share_of_membership": members[shown] / total if total else 0.0,
+            "projects": projects[shown].astype("int64"),
+            "participations": participations[shown].astype("int64"),
+        }
     )
-    out["share_of_membership"] = out["members"] / total if total else 0.0
-    counts = _counts_by(view, key).reindex(out.index, fill_value=0)
-    out = out.join(counts)
-    out = out.sort_values("order", kind="stable").drop(columns="order")
-    return (
-        out.rename_axis("id")
-        .reset_index()
-        .assign(population=lambda d: d["population"].astype("int64"))
-    )
+    for i, area in enumerate(index.area_ids):
+        out[f"area:{area}"] = per_area[shown, i].astype("int64")
+    return out
 
 
 def by_country(view: View) -> pd.DataFrame:
     """Per country (as the assembly lists them): members, population, share of the whole
     membership, distinct projects and participations, and distinct projects per area (area:*)."""
-    return _by_geo(view, "country_id", "country", ["iso_code", "macro_region_id"])
+    return _by_geo(view, "countries", "country", ["iso_code", "macro_region_id"])
 
 
 def by_macro_region(view: View) -> pd.DataFrame:
     """Per macro-region: the same measures as ``by_country``."""
-    return _by_geo(view, "macro_region_id", "macro_region", [])
+    return _by_geo(view, "macro_regions", "macro_region", [])
 
 
 def by_area(view: View) -> pd.DataFrame:
     """Per cooperation area: projects, participations, cross-border projects and share, status split."""
+    index = view.registry.index
     areas = view.registry.areas[["id", "name_ru", "name_en"]].assign(
         id=lambda d: d["id"].astype(str)
     )
-    area_ids = list(areas["id"])
-    n = len(area_ids)
-    projects = view.projects
-    codes, labels = _codes(projects["area_id"])
-    pos = np.where(codes >= 0, _positions(labels, area_ids)[codes], -1) if len(labels) else codes
-    ok = pos >= 0
-    status_codes, status_labels = _codes(projects["status"])
-    status_pos = _positions(status_labels, list(STATUS_ORDER))
-    status = (
-        np.where(status_codes >= 0, status_pos[status_codes], -1)
-        if len(status_labels)
-        else status_codes
-    )
-    part_codes, part_labels = _codes(view.participations["area_id"])
-    part_pos = _positions(part_labels, area_ids)[part_codes[part_codes >= 0]]
+    n = len(index.area_ids)
+    p = view.project_mask
+    area, status, cross = index.project_area[p], index.project_status[p], index.project_cross[p]
+    ok = area >= 0
+    part_area = index.part_area[view.participation_mask]
     out = areas.set_index("id")
-    out["projects"] = np.bincount(pos[ok], minlength=n)
-    cross = projects["cross_border"].to_numpy(dtype=bool)
-    out["cross_border"] = np.bincount(pos[ok & cross], minlength=n)
-    out["participations"] = np.bincount(part_pos[part_pos >= 0], minlength=n)
+    out["projects"] = np.bincount(area[ok], minlength=n)
+    out["cross_border"] = np.bincount(area[ok & cross], minlength=n)
+    out["participations"] = np.bincount(part_area[part_area >= 0], minlength=n)
     both = ok & (status >= 0)
-    split = np.bincount(pos[both] * len(STATUS_ORDER) + status[both], minlength=n * 3)
+    n_status = len(STATUS_ORDER)
+    split = np.bincount(area[both] * n_status + status[both], minlength=n * n_status)
     for i, name in enumerate(STATUS_ORDER):
-        out[name] = split.reshape(n, len(STATUS_ORDER))[:, i]
+        out[name] = split.reshape(n, n_status)[:, i]
     out["cross_border_share"] = (out["cross_border"] / out["projects"]).where(out["projects"] > 0)
     int_cols = ["projects", "cross_border", "participations", *STATUS_ORDER]
     out[int_cols] = out[int_cols].astype("int64")
@@ -175,67 +173,93 @@ def by_area(view: View) -> pd.DataFrame:
 
 def by_year(view: View) -> pd.DataFrame:
     """Projects started per year and area, every year of the range present (zeros kept)."""
-    area_ids = list(view.registry.areas["id"].astype(str))
-    projects = view.projects
-    if projects.empty:
+    index = view.registry.index
+    area_ids = index.area_ids
+    p = view.project_mask
+    if not p.any():
         return pd.DataFrame(columns=["year", "area_id", "projects"])
     lo, hi = view.filter.years or view.registry.year_bounds
-    year = projects["start_year"].astype("int64").to_numpy()
-    codes, labels = _codes(projects["area_id"])
-    area = np.where(codes >= 0, _positions(labels, area_ids)[codes], -1) if len(labels) else codes
+    year, area = index.project_year[p], index.project_area[p]
     ok = (area >= 0) & (year >= lo) & (year <= hi)
     n_years = max(hi - lo + 1, 0)
     counts = np.bincount(
         (year[ok] - lo) * len(area_ids) + area[ok], minlength=n_years * len(area_ids)
     )
-    grid = pd.MultiIndex.from_product([range(lo, hi + 1), area_ids], names=["year", "area_id"])
-    return pd.Series(counts.astype("int64"), index=grid, name="projects").reset_index()
+    return pd.DataFrame(
+        {
+            "year": np.repeat(np.arange(lo, hi + 1, dtype=np.int64), len(area_ids)),
+            "area_id": np.tile(np.asarray(area_ids, dtype=object), n_years),
+            "projects": counts.astype("int64"),
+        }
+    )
 
 
 def by_status(view: View) -> pd.DataFrame:
     """Distinct projects per status, in status order."""
-    counts = _value_counts(view.projects["status"])
-    return pd.DataFrame(
-        {"status": list(STATUS_ORDER), "projects": [int(counts.get(s, 0)) for s in STATUS_ORDER]}
-    )
+    counts = _status_counts(view)
+    return pd.DataFrame({"status": list(STATUS_ORDER), "projects": counts.astype("int64")})
+
+
+CITY_COLUMNS = [
+    "id",
+    "name_ru",
+    "name_en",
+    "country_id",
+    "country_ru",
+    "country_en",
+    "population",
+    "lat",
+    "lon",
+]
+
+
+def _per_member(view: View, values: np.ndarray) -> np.ndarray:
+    """Values per city code (rows: codes) → per member of the view, in register order."""
+    codes = view.registry.index.levels["cities"].codes[view.member_rows]
+    safe = np.where(codes >= 0, codes, 0)
+    picked = values[safe]
+    return np.where((codes >= 0).reshape(-1, *[1] * (values.ndim - 1)), picked, 0)
+
+
+def city_project_counts(view: View) -> np.ndarray:
+    """Distinct projects of each member of the view (register order), as an int64 array."""
+    projects, _, _ = _count_arrays(view, "cities")
+    return _per_member(view, projects).astype("int64")
 
 
 def by_city(view: View) -> pd.DataFrame:
     """Per member city in the view: projects, projects led, partner cities, projects per area."""
-    members = view.members[
-        [
-            "id",
-            "name_ru",
-            "name_en",
-            "country_id",
-            "country_ru",
-            "country_en",
-            "population",
-            "lat",
-            "lon",
-        ]
-    ].assign(id=lambda d: d["id"].astype(str))
-    parts = view.participations
-    out = members.set_index("id")
-    counts = _counts_by(view, "member_id").reindex(out.index, fill_value=0)
-    out["projects"] = counts["projects"]
-    codes, labels = _codes(parts["member_id"])
-    lead = (parts["role"] == "lead").to_numpy(dtype=bool) & (codes >= 0)
-    led = pd.Series(np.bincount(codes[lead], minlength=len(labels)), index=labels)
-    out["led"] = led.reindex(out.index, fill_value=0)
-    out = out.join(counts.drop(columns=["projects", "participations"]))
-    out[["projects", "led"]] = out[["projects", "led"]].astype("int64")
-    return out.rename_axis("id").reset_index()
+    index = view.registry.index
+    rows = view.member_rows
+    out = view.registry.members[CITY_COLUMNS].iloc[rows].reset_index(drop=True)
+    out["id"] = out["id"].astype(str)
+    projects, _, per_area = _count_arrays(view, "cities")
+    out["projects"] = _per_member(view, projects).astype("int64")
+    per_area = _per_member(view, per_area)
+    lead = view.participation_mask & index.part_lead
+    led = np.bincount(index.part_member[lead], minlength=index.n_members)
+    out["led"] = led[rows].astype("int64")
+    for i, area in enumerate(index.area_ids):
+        out[f"area:{area}"] = per_area[:, i].astype("int64")
+    return out
 
 
 def area_country_matrix(view: View) -> pd.DataFrame:
     """Distinct projects per (area, country) in long form, every pair present."""
-    areas = list(view.registry.areas["id"].astype(str))
-    countries = list(dict.fromkeys(view.members["country_id"].astype(str)))
-    counts = _counts_by(view, "country_id").reindex(countries, fill_value=0)
-    matrix = counts[[f"area:{a}" for a in areas]].to_numpy().T.ravel()
-    grid = pd.MultiIndex.from_product([areas, countries], names=["area_id", "country_id"])
-    return pd.Series(matrix.astype("int64"), index=grid, name="projects").reset_index()
+    index = view.registry.index
+    areas = index.area_ids
+    level = index.levels["countries"]
+    codes = level.codes[view.member_rows]
+    codes = pd.unique(codes[codes >= 0])  # first appearance in the view
+    _, _, per_area = _count_arrays(view, "countries")
+    matrix = per_area[codes].T.ravel()
+    return pd.DataFrame(
+        {
+            "area_id": np.repeat(np.asarray(areas, dtype=object), len(codes)),
+            "country_id": np.tile(level.ids[codes].astype(str), len(areas)),
+            "projects": matrix.astype("int64"),
+        }
+    )
 
 
 def top_cities(view: View, n: int = 10, area_id: str | None = None) -> pd.DataFrame:
@@ -249,68 +273,57 @@ def top_cities(view: View, n: int = 10, area_id: str | None = None) -> pd.DataFr
     return ranked.head(n).drop(columns="order").reset_index(drop=True)
 
 
+def _link_order(weights: np.ndarray, limit: int | None) -> np.ndarray:
+    """Links with a weight, heaviest first, ties in id order (link numbers are in id order);
+    with ``limit``, the first ``limit`` of them, without sorting every link."""
+    links = np.flatnonzero(weights)
+    if limit is not None and len(links) > limit:
+        # The weight of the limit-th heaviest link, from a histogram of the (small) weights.
+        per_weight = np.bincount(weights[links])
+        from_top = np.cumsum(per_weight[::-1])
+        threshold = len(per_weight) - 1 - int(np.searchsorted(from_top, limit))
+        above = links[weights[links] > threshold]
+        at = links[weights[links] == threshold][: limit - len(above)]
+        links = np.concatenate([above, at])
+    return links[np.lexsort((links, -weights[links]))]
+
+
+def city_partner_counts(view: View, member_id: str) -> pd.DataFrame:
+    """Partner cities of one city in the view with the number of shared projects (``id``,
+    ``shared``), most first, ties by id: the same counts as ``partner_links``."""
+    index = view.registry.index
+    links = index.links
+    row = index.levels["cities"].position.get(member_id)
+    if row is None:
+        return pd.DataFrame({"id": pd.Series([], dtype=object), "shared": pd.Series([], "int64")})
+    row = int(index.levels["cities"].first_row[row])
+    weights = links.weights(view.participation_mask)
+    mine = np.flatnonzero((links.a == row) | (links.b == row))
+    mine = mine[weights[mine] > 0]
+    other = np.where(links.a[mine] == row, links.b[mine], links.a[mine])
+    ids = index.member_ids[other]
+    order = np.lexsort((ids.astype(str), -weights[mine]))
+    return pd.DataFrame(
+        {"id": ids[order].astype(object), "shared": weights[mine][order].astype("int64")}
+    )
+
+
 def partner_links(view: View, max_links: int | None = None) -> pd.DataFrame:
     """Pairs of member cities in the view that share projects, with the number shared (weight).
 
     Pairs are unordered (a < b by id), heaviest first, ties by ids. ``max_links`` keeps the
     heaviest pairs only. Projects with more than ``MAX_LINKED_CITIES`` cities add no pairs.
-    Pairs come from integer codes, project by project, never from a string self-join (which
-    makes ~4 million rows at a million participations).
+    The links of the whole registry are numbered once (``RegistryIndex.links``); a view only
+    counts which of their occurrences it keeps.
     """
-    parts = view.participations
-    empty = pd.DataFrame(
-        {
-            "member_id_a": pd.Series([], dtype="str"),
-            "member_id_b": pd.Series([], dtype="str"),
-            "weight": pd.Series([], dtype="int64"),
-        }
-    )
-    if parts.empty:
-        return empty
-    project, _ = _codes(parts["project_id"], labels=False)
-    member_codes, labels = _codes(parts["member_id"])
-    # Rank members by id so that "a < b" and the tie order are those of the ids themselves.
-    names = labels.to_numpy(dtype=object)
-    order = np.argsort(names, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    ok = (project >= 0) & (member_codes >= 0)
-    project, member = project[ok], rank[member_codes[ok]]
-    rows = np.argsort(project * len(order) + member, kind="stable")  # by project, then id
-    project, member = project[rows], member[rows]
-    # Size of each row's project: small projects pair by offset, large ones one by one.
-    starts = np.flatnonzero(np.r_[True, project[1:] != project[:-1]])
-    sizes = np.diff(np.r_[starts, len(project)])
-    size_of_row = np.repeat(sizes, sizes)
-    small = size_of_row <= 32
-    chunks_a: list[np.ndarray] = []
-    chunks_b: list[np.ndarray] = []
-    for d in range(1, int(min(sizes.max(initial=1), 32))):
-        same = (project[:-d] == project[d:]) & small[:-d]
-        chunks_a.append(member[:-d][same])
-        chunks_b.append(member[d:][same])
-    for start, size in zip(starts[sizes > 32], sizes[sizes > 32], strict=True):
-        if size > MAX_LINKED_CITIES:
-            continue
-        i, j = np.triu_indices(int(size), k=1)
-        chunks_a.append(member[start + i])
-        chunks_b.append(member[start + j])
-    if not chunks_a:
-        return empty
-    a = np.concatenate(chunks_a)
-    b = np.concatenate(chunks_b)
-    distinct = a < b  # a city listed twice in one project never partners itself
-    n = len(order)
-    keys, weights = np.unique(a[distinct] * n + b[distinct], return_counts=True)
-    heaviest = np.argsort(-weights, kind="stable")  # keys ascend, so ties stay in id order
-    if max_links is not None:
-        heaviest = heaviest[:max_links]
-    keys, weights = keys[heaviest], weights[heaviest]
-    sorted_names = names[order]
+    index = view.registry.index
+    links = index.links
+    weights = links.weights(view.participation_mask)
+    chosen = _link_order(weights, max_links)
     return pd.DataFrame(
         {
-            "member_id_a": pd.array(sorted_names[keys // n], dtype="str"),
-            "member_id_b": pd.array(sorted_names[keys % n], dtype="str"),
-            "weight": weights.astype("int64"),
+            "member_id_a": pd.array(index.member_ids[links.a[chosen]], dtype="str"),
+            "member_id_b": pd.array(index.member_ids[links.b[chosen]], dtype="str"),
+            "weight": weights[chosen].astype("int64"),
         }
     )

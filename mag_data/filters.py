@@ -9,12 +9,14 @@ that do not depend on the interface language.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
 
+from .index import GEO_COLUMNS, NO_YEAR, STATUS_ORDER, take
 from .registry import Registry
 
 # URL parameter name for each filter field.
@@ -28,14 +30,6 @@ QUERY_KEYS: dict[str, str] = {
     "statuses": "status",
 }
 GEO_FIELDS = ("macro_regions", "countries", "federal_districts", "subdivisions", "cities")
-# Member column that each geographic field matches.
-GEO_COLUMNS: dict[str, str] = {
-    "macro_regions": "macro_region_id",
-    "countries": "country_id",
-    "federal_districts": "federal_district_id",
-    "subdivisions": "subdivision_id",
-    "cities": "id",
-}
 
 
 @dataclass(frozen=True)
@@ -110,116 +104,131 @@ class Filter:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class View:
-    """A filtered slice of the registry: what a page shows."""
+    """A filtered slice of the registry: what a page shows.
 
-    members: pd.DataFrame
-    projects: pd.DataFrame
-    participations: pd.DataFrame
-    filter: Filter
+    A view is three boolean masks over the registry's members, projects and participations;
+    the frames (``members``, ``projects``, ``participations``) are taken from the registry the
+    first time they are asked for. Counting (``mag_data.aggregations``) works on the masks and
+    the registry's integer codes and never needs the frames.
+    """
+
     registry: Registry
+    filter: Filter
+    member_mask: np.ndarray
+    project_mask: np.ndarray
+    participation_mask: np.ndarray
+
+    @functools.cached_property
+    def members(self) -> pd.DataFrame:
+        return self.registry.members[self.member_mask]
+
+    @functools.cached_property
+    def projects(self) -> pd.DataFrame:
+        return self.registry.projects[self.project_mask]
+
+    @functools.cached_property
+    def participations(self) -> pd.DataFrame:
+        return self.registry.participations[self.participation_mask]
+
+    @property
+    def n_members(self) -> int:
+        return int(np.count_nonzero(self.member_mask))
+
+    @property
+    def n_projects(self) -> int:
+        return int(np.count_nonzero(self.project_mask))
+
+    @functools.cached_property
+    def member_rows(self) -> np.ndarray:
+        """Positions of the view's members in the registry (register order)."""
+        return np.flatnonzero(self.member_mask)
 
 
-def _is_in(column: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
-    """True where the column's value is one of ``chosen`` (missing values never match)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.isin(chosen)  # compares the few category labels, not every row
-    return column.astype("string").isin(chosen).fillna(False)
-
-
-def member_mask(members: pd.DataFrame, f: Filter, skip: str | None = None) -> pd.Series:
+def member_mask(registry: Registry, f: Filter, skip: str | None = None) -> np.ndarray:
     """Boolean mask of members matching the geographic fields (optionally ignoring one field)."""
-    mask = pd.Series(True, index=members.index)
+    index = registry.index
+    mask = np.ones(index.n_members, dtype=bool)
     for name in GEO_FIELDS:
         chosen = getattr(f, name)
         if chosen and name != skip:
-            mask &= _is_in(members[GEO_COLUMNS[name]], chosen)
+            level = index.levels[name]
+            mask &= level.lookup(chosen)[level.codes]
     return mask
 
 
-def project_mask(projects: pd.DataFrame, f: Filter) -> pd.Series:
+def _table(chosen: tuple[str, ...], known: list[str]) -> np.ndarray:
+    """Boolean table over positions in ``known`` (+ a False slot for -1, unknown)."""
+    table = np.zeros(len(known) + 1, dtype=bool)
+    table[[i for i, v in enumerate(known) if v in set(chosen)]] = True
+    return table
+
+
+def project_mask(registry: Registry, f: Filter) -> np.ndarray:
     """Boolean mask of projects matching area, status and start-year range."""
-    mask = pd.Series(True, index=projects.index)
+    index = registry.index
+    mask = np.ones(index.n_projects, dtype=bool)
     if f.areas:
-        mask &= _is_in(projects["area_id"], f.areas)
+        mask &= _table(f.areas, index.area_ids)[index.project_area]
     if f.statuses:
-        mask &= _is_in(projects["status"], f.statuses)
+        mask &= _table(f.statuses, list(STATUS_ORDER))[index.project_status]
     if f.years is not None:
-        year = projects["start_year"]
-        mask &= ((year >= f.years[0]) & (year <= f.years[1])).fillna(False)
+        year = index.project_year
+        mask &= (year != NO_YEAR) & (year >= f.years[0]) & (year <= f.years[1])
     return mask
 
 
 def apply_filter(registry: Registry, f: Filter) -> View:
     """Apply the filter once: members by geography, projects by area/status/years and by having
     at least one participant among the chosen members; participations where both match."""
-    m_mask = member_mask(registry.members, f).to_numpy(dtype=bool)
-    p_mask = project_mask(registry.projects, f).to_numpy(dtype=bool)
-    parts = registry.participations
-    geo_set = not all(not getattr(f, n) for n in GEO_FIELDS)
-    if "project_row" in parts and "member_row" in parts:
-        # Positions into the registry's projects and members: a gather, no id look-ups.
-        keep = p_mask[parts["project_row"].to_numpy()]
-        if geo_set:
-            keep = keep & m_mask[parts["member_row"].to_numpy()]
-            with_member = np.zeros(len(p_mask), dtype=bool)
-            with_member[parts["project_row"].to_numpy()[keep]] = True
-            p_mask = p_mask & with_member
-        participations = parts[keep]
-    else:  # a hand-built registry without the position columns
-        keep = parts["project_id"].isin(registry.projects["id"][p_mask])
-        if geo_set:
-            keep = keep & parts["member_id"].isin(registry.members["id"][m_mask])
-        participations = parts[keep]
-        if geo_set:
-            p_mask = (
-                p_mask
-                & registry.projects["id"].isin(participations["project_id"].unique()).to_numpy()
-            )
-    members = registry.members[m_mask]
-    projects = registry.projects[p_mask]
+    index = registry.index
+    m_mask = member_mask(registry, f)
+    p_mask = project_mask(registry, f)
+    keep = take(p_mask, index.part_project, False)
+    if any(getattr(f, n) for n in GEO_FIELDS):
+        keep &= take(m_mask, index.part_member, False)
+        with_member = np.zeros(len(p_mask), dtype=bool)
+        with_member[index.part_project[keep]] = True
+        p_mask &= with_member
     return View(
-        members=members,
-        projects=projects,
-        participations=participations,
-        filter=f,
         registry=registry,
+        filter=f,
+        member_mask=m_mask,
+        project_mask=p_mask,
+        participation_mask=keep,
     )
 
 
-def geo_options(members: pd.DataFrame, f: Filter, level: str) -> pd.DataFrame:
+def geo_options(registry: Registry, f: Filter, level: str) -> pd.DataFrame:
     """Options of one geographic level given the choices made at the levels above it.
 
     Returns a frame with ``id`` and the ru/en label columns of that level, in register order.
     """
     order = list(GEO_FIELDS)
-    above = order[: order.index(level)]
-    mask = pd.Series(True, index=members.index)
-    for name in above:
-        chosen = getattr(f, name)
-        if chosen:
-            mask &= members[GEO_COLUMNS[name]].astype("string").isin(chosen).fillna(False)
-    label_base = {
-        "macro_regions": "macro_region",
-        "countries": "country",
-        "federal_districts": "federal_district",
-        "subdivisions": "subdivision",
-        "cities": "name",
-    }[level]
-    col = GEO_COLUMNS[level]
-    sub = members.loc[mask, [col, f"{label_base}_ru", f"{label_base}_en"]].dropna(subset=[col])
-    sub = sub.drop_duplicates(subset=[col])
-    sub.columns = ["id", "label_ru", "label_en"]
-    return sub.assign(id=sub["id"].astype(str)).reset_index(drop=True)
+    above = Filter(**{name: getattr(f, name) for name in order[: order.index(level)]})
+    codes = registry.index.levels[level].codes[member_mask(registry, above)]
+    present = np.zeros(len(registry.index.levels[level]) + 1, dtype=bool)
+    present[codes] = True
+    chosen = np.flatnonzero(present[:-1])  # codes number values in order of first appearance
+    lv = registry.index.levels[level]
+    return pd.DataFrame(
+        {
+            "id": pd.array(lv.ids[chosen], dtype=object).astype(str),
+            "label_ru": lv.label_ru[chosen],
+            "label_en": lv.label_en[chosen],
+        }
+    )
 
 
-def prune(members: pd.DataFrame, f: Filter) -> Filter:
+def prune(registry: Registry, f: Filter) -> Filter:
     """Drop choices at lower levels that the levels above no longer allow (cascade reset)."""
     current = f
     for level in GEO_FIELDS[1:]:
-        allowed = set(geo_options(members, current, level)["id"])
         chosen = getattr(current, level)
+        if not chosen:
+            continue
+        allowed = set(geo_options(registry, current, level)["id"])
         kept = tuple(v for v in chosen if v in allowed)
         if kept != chosen:
             current = replace(current, **{level: kept})

@@ -6,6 +6,7 @@ problem (file, row, column, value, code). Nothing here writes to the folder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .index import RegistryIndex, build_index
 from .problems import DataValidationError, Problem
 from .schema import ALIASES, AREAS, MEMBERS, PARTICIPANTS, PROJECTS, TASKS, TableSpec
 from .textfile import read_table
@@ -56,12 +58,18 @@ class Registry:
     fingerprint: str = ""
     extra: Mapping[str, object] = field(default_factory=dict)
 
-    @property
+    # Derived values are computed on first use and kept (frames are never mutated in place).
+    @functools.cached_property
     def illustrative(self) -> bool:
         """True when any project in the register is an illustrative (generated) sample."""
         return bool(self.projects["illustrative"].any())
 
-    @property
+    @functools.cached_property
+    def index(self) -> RegistryIndex:
+        """Integer codes and pairs for fast filtering and counting (``mag_data.index``)."""
+        return build_index(self.members, self.projects, self.participations, self.areas)
+
+    @functools.cached_property
     def year_bounds(self) -> tuple[int, int]:
         """First and last project start year (a sensible default year range)."""
         years = self.projects["start_year"]
@@ -393,7 +401,7 @@ def load_registry(
     tasks = tasks.sort_values("order").reset_index(drop=True)
     projects = derive_projects(projects, participants, members)
     participations = derive_participations(participants, projects, members)
-    return Registry(
+    registry = Registry(
         members=members,
         aliases=aliases,
         areas=areas,
@@ -405,3 +413,5 @@ def load_registry(
         files=tuple(files),
         fingerprint=digest.hexdigest(),
     )
+    registry.index  # derived now, while loading, not on the first filter  # noqa: B018
+    return registry

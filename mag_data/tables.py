@@ -14,8 +14,7 @@ from .registry import Registry
 
 def members_table(view: View, lang: str) -> pd.DataFrame:
     """The member cities of a view: name, country, region, district, population, capital."""
-    m = view.members
-    cities = agg.by_city(view).set_index("id")
+    m = view.registry.members.iloc[view.member_rows]
     return pd.DataFrame(
         {
             t("col.city", lang): m[f"name_{lang}"].astype(str).to_numpy(),
@@ -33,7 +32,7 @@ def members_table(view: View, lang: str) -> pd.DataFrame:
             .fillna("")
             .to_numpy(),
             t("col.capital", lang): m["is_capital"].astype(bool).to_numpy(),
-            t("m.projects", lang): cities.reindex(m["id"].astype(str))["projects"].to_numpy(),
+            t("m.projects", lang): agg.city_project_counts(view),
         }
     )
 
@@ -60,33 +59,29 @@ def geo_table(view: View, lang: str, level: str = "country") -> pd.DataFrame:
     return out
 
 
-def _project_rows(registry: Registry, parts: pd.DataFrame) -> np.ndarray:
-    """Row positions in ``registry.projects`` of the participations' projects."""
-    if "project_row" in parts:
-        return np.asarray(parts["project_row"].to_numpy(), dtype=np.int64)
-    rows = pd.Index(registry.projects["id"]).get_indexer(parts["project_id"].astype(str))
-    return np.asarray(rows, dtype=np.int64)
-
-
 def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> pd.DataFrame:
     """The projects of one city that pass the filter's area/status/year choices, with the city's
     role and its partners (the geographic choices do not hide the city's own projects)."""
+    index = registry.index
     parts = registry.participations
-    allowed = project_mask(registry.projects, f).to_numpy(dtype=bool)
-    # Comparing the member column to one id (not casting a million rows to str) keeps this fast.
-    mine = parts[(parts["member_id"] == member_id).to_numpy(dtype=bool)]
-    rows = _project_rows(registry, mine)
-    mine, rows = mine[allowed[rows]], rows[allowed[rows]]
-    names = registry.members.set_index(registry.members["id"].astype(str))[f"name_{lang}"]
-    others = parts[
-        parts["project_id"].isin(mine["project_id"]).to_numpy(dtype=bool)
-        & (parts["member_id"] != member_id).to_numpy(dtype=bool)
-    ]
-    partners = (
-        others.assign(name=others["member_id"].astype(str).map(names))
-        .groupby(others["project_id"].astype(str))["name"]
-        .agg(lambda s: ", ".join(sorted(s)))
-    )
+    allowed = project_mask(registry, f)
+    member = index.levels["cities"].position.get(member_id, -1)
+    member_row = int(index.levels["cities"].first_row[member]) if member >= 0 else -2
+    own = np.flatnonzero(index.part_member == member_row)
+    own = own[allowed[index.part_project[own]]]
+    rows = index.part_project[own]
+    roles = parts["role"].iloc[own].astype(str)
+    # Every participation of those projects (integer rows, no id look-ups), minus the city's own.
+    shared = index.parts_of_projects(rows)
+    shared = shared[index.part_member[shared] != member_row]
+    names = registry.members[f"name_{lang}"].astype(str).to_numpy(dtype=object)
+    project, name = index.part_project[shared], names[index.part_member[shared]]
+    order = np.lexsort((name.astype(str), project))
+    project, name = project[order], name[order]
+    bounds = np.flatnonzero(np.r_[True, project[1:] != project[:-1], True]) if len(project) else []
+    partners = {
+        int(project[a]): ", ".join(name[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+    }
     areas = registry.areas.set_index("id")[f"name_{lang}"]
     projects = registry.projects.iloc[rows]
     area_ids = projects["area_id"].astype(str)
@@ -111,8 +106,8 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
                 columns[2]: [t(f"status.{s}", lang) for s in projects["status"].astype(str)],
                 columns[3]: list(projects["start_date"]),
                 columns[4]: list(projects["end_date"]),
-                columns[5]: [t(f"role.{r}", lang) for r in mine["role"].astype(str)],
-                columns[6]: [partners.get(pid, "") for pid in mine["project_id"].astype(str)],
+                columns[5]: [t(f"role.{r}", lang) for r in roles],
+                columns[6]: [partners.get(int(row), "") for row in rows],
             },
             columns=columns,
         )
@@ -125,23 +120,8 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
 
 def city_partners(view: View, member_id: str) -> pd.DataFrame:
     """Partner cities of one city in the view, with the number of shared projects (most first,
-    ties by id). The same counts as ``partner_links``, from the city's own projects only."""
-    parts = view.participations[["project_id", "member_id"]]
-    is_city = (parts["member_id"] == member_id).to_numpy(dtype=bool)
-    own = parts.loc[is_city, "project_id"].astype(str).value_counts()
-    shared = parts[parts["project_id"].isin(own.index).to_numpy(dtype=bool)]
-    sizes = shared.groupby(shared["project_id"].astype(str)).size()
-    own = own[sizes.reindex(own.index) <= agg.MAX_LINKED_CITIES]
-    others = shared[(shared["member_id"] != member_id).to_numpy(dtype=bool)]
-    others = others.assign(
-        id=others["member_id"].astype(str),
-        shared=others["project_id"].astype(str).map(own).fillna(0).astype("int64"),
-    )
-    counts = others[others["shared"] > 0].groupby("id")["shared"].sum()
-    counts = counts.reset_index().sort_values(["shared", "id"], ascending=[False, True])
-    return pd.DataFrame(
-        {"id": counts["id"].to_numpy(dtype=object), "shared": counts["shared"].to_numpy()}
-    ).reset_index(drop=True)
+    ties by id). The same counts as ``partner_links``, from the city's own links only."""
+    return agg.city_partner_counts(view, member_id)
 
 
 def distances_table(members: pd.DataFrame, member_id: str, lang: str) -> pd.DataFrame:

@@ -18,7 +18,7 @@ head = agg.headline(view)
 widgets.headline_metrics(head, lang, registry.illustrative)
 widgets.illustrative_notice(registry, lang)
 
-if view.members.empty:
+if view.n_members == 0:
     widgets.empty_notice(lang)
     st.stop()
 

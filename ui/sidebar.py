@@ -59,7 +59,7 @@ def seed_from_url(registry: Registry) -> None:
     if st.session_state.get("_seeded"):
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    f = prune(registry.members, Filter.from_query(params).restricted_to(registry))
+    f = prune(registry, Filter.from_query(params).restricted_to(registry))
     lo, hi = registry.year_bounds
     if f.years is not None:
         start, end = max(f.years[0], lo), min(f.years[1], hi)
@@ -117,7 +117,7 @@ def sync_url(f: Filter, lang: str, url_path: str) -> None:
 
 def _prune_callback(registry: Registry) -> None:
     f = _session_filter(registry)
-    pruned = prune(registry.members, f)
+    pruned = prune(registry, f)
     if pruned != f:
         for name in GEO_FIELDS:
             st.session_state[KEYS[name]] = list(getattr(pruned, name))
@@ -212,7 +212,7 @@ def render_filter(registry: Registry, lang: str) -> Filter:
 
     current = _session_filter(registry)
     for level in GEO_FIELDS:
-        options = geo_options(registry.members, current, level)
+        options = geo_options(registry, current, level)
         if level == "federal_districts" and options.empty:
             st.session_state[KEYS[level]] = []
             continue  # no Russian city in scope: the federal-district level does not apply

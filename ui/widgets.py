@@ -127,10 +127,10 @@ def page_start(ctx, title_key: str, needs: str = "members") -> None:
     A city page with no matching project says so and goes on."""
     st.title(t(title_key, ctx.lang))
     illustrative_notice(ctx.registry, ctx.lang)
-    if getattr(ctx.view, needs).empty:
+    if getattr(ctx.view, f"n_{needs}") == 0:
         empty_notice(ctx.lang)
         st.stop()
-    if ctx.view.projects.empty:
+    if ctx.view.n_projects == 0:
         st.info(t("app.no_projects", ctx.lang), icon="🔎")
 
 

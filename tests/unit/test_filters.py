@@ -130,9 +130,9 @@ def test_restricted_to_drops_unknown_ids(tiny):
 def test_geo_options_narrow_by_levels_above(tiny):
     """Country options follow the macro-region; city options follow country and district."""
     f = Filter(macro_regions=("russia", "central_asia"))
-    assert list(geo_options(tiny.members, f, "countries")["id"]) == ["russia", "kazakhstan"]
+    assert list(geo_options(tiny, f, "countries")["id"]) == ["russia", "kazakhstan"]
     f = Filter(countries=("russia",), federal_districts=("volga-federal-district",))
-    cities = geo_options(tiny.members, f, "cities")
+    cities = geo_options(tiny, f, "cities")
     assert list(cities["id"]) == ["kazan"] and list(cities["label_en"]) == ["Kazan"]
 
 
@@ -143,4 +143,4 @@ def test_prune_resets_stale_lower_levels(tiny):
         cities=("msk", "minsk"),
         federal_districts=("volga-federal-district",),
     )
-    assert prune(tiny.members, f) == Filter(countries=("belarus",), cities=("minsk",))
+    assert prune(tiny, f) == Filter(countries=("belarus",), cities=("minsk",))

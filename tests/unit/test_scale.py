@@ -223,3 +223,69 @@ def test_partner_links_match_the_reference(registry, raw, f):
     assert got == expected
     top = agg.partner_links(apply_filter(registry, f), max_links=25)
     assert list(top["weight"]) == [w for _, w in expected[:25]]
+
+
+@pytest.mark.parametrize("f", FILTERS[:4], ids=IDS[:4])
+@pytest.mark.parametrize("limit", [1, 7, 25, 400])
+def test_heaviest_links_are_the_head_of_the_full_list(registry, f, limit):
+    """``max_links`` picks the heaviest links without sorting all of them: the same pairs, in
+    the same order (ties by ids), as the head of the full list."""
+    view = apply_filter(registry, f)
+    full = agg.partner_links(view)
+    top = agg.partner_links(view, max_links=limit)
+    pd.testing.assert_frame_equal(top, full.head(limit).reset_index(drop=True))
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
+@pytest.mark.parametrize("city", ["moscow", "minsk", "syn-00100"])
+def test_city_partners_match_the_reference(registry, raw, f, city):
+    """A city's partners with the projects it shares with each, most first, ties by id."""
+    ref = reference_view(raw, f)
+    by_project = defaultdict(set)
+    for p, member, _ in ref["parts"]:
+        by_project[p].add(member)
+    shared = Counter(
+        other for cities in by_project.values() if city in cities for other in cities - {city}
+    )
+    expected = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+    got = agg.city_partner_counts(apply_filter(registry, f), city)
+    assert list(zip(got["id"], got["shared"], strict=True)) == expected
+
+
+@pytest.mark.parametrize(
+    "f",
+    [Filter(), Filter(macro_regions=("central_asia",)), Filter(countries=("russia", "belarus"))],
+)
+def test_geo_options_match_the_reference(registry, raw, f):
+    """The options of each level are the values of the members the levels above allow, in
+    register order, with their labels."""
+    from mag_data.filters import geo_options
+
+    m = raw["members"].sort_values("order")
+    keep = pd.Series(True, index=m.index)
+    if f.macro_regions:
+        keep &= m["macro_region_id"].isin(f.macro_regions)
+    if f.countries:
+        keep &= m["country_id"].isin(f.countries)
+    allowed = m[keep]
+    countries = geo_options(registry, f.with_(countries=()), "countries")
+    above = m[m["macro_region_id"].isin(f.macro_regions)] if f.macro_regions else m
+    assert list(countries["id"]) == list(dict.fromkeys(above["country_id"]))
+    assert list(countries["label_en"]) == list(above.drop_duplicates("country_id")["country_en"])
+    cities = geo_options(registry, f, "cities")
+    assert list(cities["id"]) == list(allowed["id"])
+    assert list(cities["label_ru"]) == list(allowed["name_ru"])
+
+
+def test_participations_of_projects_come_from_the_index(registry):
+    """``parts_of_projects`` returns exactly the participation rows of the given projects."""
+    index = registry.index
+    parts = registry.participations
+    projects = [0, 5, 5, 17, len(registry.projects) - 1]
+    rows = index.parts_of_projects(pd.Series(projects).to_numpy())
+    got = Counter(parts["project_id"].astype(str).iloc[rows])
+    ids = registry.projects["id"].astype(str)
+    expected = Counter(
+        p for pid in projects for p in parts["project_id"].astype(str) if p == ids.iloc[pid]
+    )
+    assert got == expected

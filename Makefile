@@ -48,7 +48,7 @@ chromium: ## Install Debian's chromium and fonts for the browser tests (apt-get;
 	fi
 
 run: venv ## Serve the app on http://127.0.0.1:8501 (override: make run PORT=8600 HOST=0.0.0.0)
-	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+	$(VENV)/bin/streamlit run serve.py --server.address $(HOST) --server.port $(PORT)
 
 test: venv chromium ## Run all tests (unit, app, browser) under tests/; logs, JUnit XML, screenshots in test-output/
 	@mkdir -p $(OUT)

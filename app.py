@@ -1,7 +1,8 @@
 """МАГ dashboard — the entry script is only a router: load, filter, navigate, keep the URL.
 
-Run with ``make run`` (or ``streamlit run app.py``). Pages live in ``pages/``; data and logic in
-``mag_data``; the sidebar filter and display helpers in ``ui``.
+Run with ``make run`` (``streamlit run serve.py``: this router plus a warm-up at server start;
+``streamlit run app.py`` works too, without the warm-up). Pages live in ``pages/``; data and
+logic in ``mag_data``; the sidebar filter and display helpers in ``ui``.
 """
 
 from __future__ import annotations

@@ -85,10 +85,14 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str]]:
             )
     for size, data in sizes.items():
         cold = data.get("browser", {}).get("cold_start_s")
+        drawn = data.get("browser", {}).get("cold_steps", {}).get("charts_drawn")
         rows.append(
             (
-                f"cold start ≤ {MAX_COLD_START_S:.0f} s at {size}",
-                _verdict(None if cold is None else cold <= MAX_COLD_START_S, f"{_s(cold)} s"),
+                f"cold start to first paint ≤ {MAX_COLD_START_S:.0f} s at {size}",
+                _verdict(
+                    None if cold is None else cold <= MAX_COLD_START_S,
+                    f"{_s(cold)} s; every chart drawn at {_s(drawn)} s",
+                ),
             )
         )
     return rows
@@ -127,12 +131,15 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "### Page rerun after a filter change (median ms)",
         "",
-        "Floor: the page's own figures and tables, prebuilt, only rendered. Project: `app.py` "
-        "after a year-range change no cache has seen. Naive: `benchmarks/naive_app/`, the same "
-        "charts with pandas + plotly express and no cache.",
+        "Floor: the same page (`app.py`: router, sidebar, widgets, text, charts, tables) with "
+        "every data-layer call returning its prebuilt result (`benchmarks/replay.py`), so only "
+        "Streamlit's run of the page is timed. Project: `app.py` after a year-range change no "
+        "cache has seen. Naive: `benchmarks/naive_app/`, the same charts with pandas + plotly "
+        "express and no cache. Charts only: the page's prebuilt figures and tables alone "
+        "(`benchmarks/floor_app.py`, the floor of earlier runs; no budget is judged on it).",
         "",
-        "| size | page | floor | project | naive | project ÷ floor | naive ÷ project | figure JSON (MB) |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| size | page | floor | project | naive | charts only | project ÷ floor | naive ÷ project | figure JSON (MB) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, data in results["sizes"].items():
         for page in data.get("pages", []):
@@ -144,7 +151,8 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(
                 f"| {size} | {page['page']}{'' if _valid(page) else ' (error)'} | "
                 f"{_ms(med['floor'])} | {_ms(med['project'])} | "
-                f"{_ms(med['naive'])} | {'—' if ratio is None else f'{ratio:.1f}×'} | "
+                f"{_ms(med['naive'])} | {_ms(med.get('bare'))} | "
+                f"{'—' if ratio is None else f'{ratio:.1f}×'} | "
                 f"{'—' if speed is None else f'{speed:.1f}×'} | {_mb(page['spec_bytes'])} |"
             )
     groups: list[str] = []
@@ -176,7 +184,10 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "### In the browser (headless Chromium)",
         "",
-        "| size | cold start (s) | server up | page loaded | connected | script done | charts drawn | peak RSS (MB) | static HTTP (MB) |",
+        "Cold start: seconds from launching `streamlit run serve.py` to each step of the "
+        "overview's first load; *first paint* is the title and the headline figures on screen.",
+        "",
+        "| size | server up | page loaded | connected | first paint | script done | charts drawn | peak RSS (MB) | static HTTP (MB) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, data in results["sizes"].items():
@@ -184,8 +195,9 @@ def markdown(results: dict[str, Any]) -> str:
         steps = b.get("cold_steps", {})
         rss = b.get("peak_rss_mb")
         lines.append(
-            f"| {size} | {_s(b.get('cold_start_s'))} | {_s(b.get('server_ready_s'))} | "
+            f"| {size} | {_s(b.get('server_ready_s'))} | "
             f"{_s(steps.get('page_loaded'))} | {_s(steps.get('connected'))} | "
+            f"**{_s(b.get('cold_start_s'))}** | "
             f"{_s(steps.get('script_done'))} | {_s(steps.get('charts_drawn'))} | "
             f"{'—' if rss is None else f'{rss:,.0f}'} | {_mb(b.get('static_bytes'))} |"
         )

@@ -228,7 +228,7 @@ class RegistryIndex:
             return rows[:0]
         lengths = ends - starts
         within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        return rows[np.repeat(starts, lengths) + within]
+        return np.asarray(rows[np.repeat(starts, lengths) + within], dtype=np.int64)
 
     @functools.cached_property
     def links(self) -> Links:
@@ -246,12 +246,12 @@ class RegistryIndex:
 
 def take(values: np.ndarray, rows: np.ndarray, missing: object) -> np.ndarray:
     """``values[rows]`` where the row -1 reads ``missing`` (not the last value)."""
-    return np.append(values, np.asarray([missing], dtype=values.dtype))[rows]
+    return np.asarray(np.append(values, np.asarray([missing], dtype=values.dtype))[rows])
 
 
 def _rows(parts: pd.DataFrame, column: str, ids: pd.Series) -> np.ndarray:
     if column in parts:
-        return parts[column].to_numpy(dtype=np.int64)
+        return np.asarray(parts[column].to_numpy(dtype=np.int64), dtype=np.int64)
     key = {"project_row": "project_id", "member_row": "member_id"}[column]
     return np.asarray(pd.Index(ids.astype(str)).get_indexer(parts[key].astype(str)), dtype=np.int64)
 

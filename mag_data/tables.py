@@ -78,7 +78,11 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
     project, name = index.part_project[shared], names[index.part_member[shared]]
     order = np.lexsort((name.astype(str), project))
     project, name = project[order], name[order]
-    bounds = np.flatnonzero(np.r_[True, project[1:] != project[:-1], True]) if len(project) else []
+    bounds: np.ndarray = (
+        np.flatnonzero(np.r_[True, project[1:] != project[:-1], True])
+        if len(project)
+        else np.zeros(0, dtype=np.int64)
+    )
     partners = {
         int(project[a]): ", ".join(name[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
     }

@@ -18,6 +18,14 @@ from factories import write_register  # noqa: E402
 from mag_data import load_registry  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _snapshots_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Registry snapshots of the test registers go to a temporary folder, not .cache/."""
+    import os
+
+    os.environ.setdefault("MAG_CACHE_DIR", str(tmp_path_factory.mktemp("snapshots")))
+
+
 @pytest.fixture
 def tiny_folder(tmp_path: Path) -> Path:
     """A folder holding the tiny register (4 cities, 4 projects)."""

@@ -16,10 +16,10 @@ from mag_data import (
     View,
     apply_filter,
     config,
-    load_registry,
 )
 from mag_data.i18n import DEFAULT_LANG
 from mag_data.registry import file_fingerprint
+from mag_data.snapshot import load_registry_snapshot
 
 
 def data_dir() -> Path:
@@ -30,8 +30,9 @@ def data_dir() -> Path:
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _load(folder: str, fingerprint: str) -> Registry:
     # Keyed by the files' content hash: an edited file reloads, a touched one does not. The
-    # registry is shared, not copied: mag_data never mutates frames in place.
-    return load_registry(Path(folder))
+    # registry is shared, not copied: mag_data never mutates frames in place. A restart reads
+    # the validated registry from its snapshot (mag_data.snapshot) when nothing changed.
+    return load_registry_snapshot(Path(folder))
 
 
 def get_registry() -> Registry:

@@ -67,7 +67,7 @@ def _free_port() -> int:
 
 
 def _app_script() -> Path:
-    script = Path(os.environ.get("MAG_APP_SCRIPT", "app.py"))
+    script = Path(os.environ.get("MAG_APP_SCRIPT", "serve.py"))
     return script if script.is_absolute() else REPO_ROOT / script
 
 

@@ -20,8 +20,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import streamlit as st
+from streamlit.logger import get_logger
 
-log = logging.getLogger("mag.serve")
+log = get_logger("mag.serve")  # Streamlit's log format and level (server.log shows it)
 
 
 def warm_up() -> float:

@@ -1,13 +1,18 @@
 """Chart builders: tidy frames in, ``go.Figure`` out; nothing is displayed here.
 
-Built with plotly ``graph_objects`` (express is the slow part of a rerun). Every figure has a
-title, axis titles a newcomer understands, the language's number separators, the fixed palette,
-and a short text description for screen readers in ``fig.layout.meta["alt"]``.
+Every builder writes its traces and layout as plain dicts (``{"type": "bar", …}``) and makes one
+figure without plotly's property validation (``_figure``): validation was most of the cost of a
+rerun (a bar chart took about 12 ms, now 1 ms), and Streamlit and the image export only read the
+figure back as a dict. ``tests/unit/test_charts_valid.py`` validates every builder's output, so a
+misspelt property still fails a test. Every figure has a title, axis titles a newcomer
+understands, the language's number separators, the fixed palette, and a short text description
+for screen readers in ``fig.layout.meta["alt"]``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -19,10 +24,19 @@ from .aggregations import STATUS_ORDER, Headline
 from .geo import ISO2_TO_ISO3, map_bounds
 from .i18n import PLOTLY_SEPARATORS, fmt_int, fmt_pct, t
 
+Trace = dict[str, Any]
+Layout = dict[str, Any]
+Frame: TypeAlias = "pd.DataFrame | None"
+
 FONT = dict(family="Arial, 'Helvetica Neue', sans-serif", size=16, color="#1b1f24")
-# plotly_white's layout part only, validated once: applying the full named template costs about
-# 10 ms a figure (its per-trace defaults), this about 3.5 ms, with the same look for our charts.
+# plotly_white's layout part only: the full named template adds per-trace defaults our charts do
+# not need. Validated once here; figures carry its plain-dict form.
 TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+_TEMPLATE_JSON: dict[str, Any] = TEMPLATE.to_plotly_json()
+# Colour scales as plotly spells them out ([[position, colour], …]): a named scale such as
+# "Blues" is plotly.py's own, which the unvalidated figure would otherwise pass to plotly.js.
+_SEQUENTIAL = [list(step) for step in go.Heatmap(colorscale=palette.SEQUENTIAL).colorscale]
+_CHOROPLETH = [list(step) for step in go.Choropleth(colorscale=palette.CHOROPLETH).colorscale]
 # Beyond this many cities the map draws the largest ones as markers and groups the rest into
 # grid cells: 10,000 markers are neither readable nor cheap to send (about 1 MB of hover data).
 MAX_MAP_MARKERS = 1_500
@@ -33,19 +47,34 @@ MAP_CELL_DEGREES = (1.0, 2.0)  # latitude, longitude of a grid cell for the grou
 MAX_SUNBURST_CITIES = 60
 
 
-def _style(fig: go.Figure, title: str, lang: str, alt: str, height: int = 480) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=20)),
-        template=TEMPLATE,
-        font=FONT,
-        separators=PLOTLY_SEPARATORS[lang],
-        height=height,
-        # A builder that put its legend on top has already asked for a taller top margin.
-        margin=dict(l=10, r=10, t=fig.layout.margin.t or 60, b=fig.layout.margin.b or 10),
-        legend=dict(font=dict(size=14)),
-        meta={"alt": alt},
+def _figure(data: list[Trace], layout: Layout) -> go.Figure:
+    """The one place a figure is made: plain dicts in, no property validation (see the module
+    docstring; the unit tests validate every builder's output instead). The figure keeps that
+    setting: a caller's later ``update_layout`` is not validated either."""
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def _style(
+    data: list[Trace], layout: Layout, title: str, lang: str, alt: str, height: int = 480
+) -> go.Figure:
+    """The figure with the common look: title, template, font, separators, margins, legend
+    font, alt text (``layout`` is the builder's own part; it is not changed)."""
+    margin = layout.get("margin", {})
+    return _figure(
+        data,
+        {
+            **layout,
+            "title": dict(text=title, x=0.01, xanchor="left", font=dict(size=20)),
+            "template": _TEMPLATE_JSON,
+            "font": FONT,
+            "separators": PLOTLY_SEPARATORS[lang],
+            "height": height,
+            # A builder that put its legend on top has already asked for a taller top margin.
+            "margin": dict(l=10, r=10, t=margin.get("t") or 60, b=margin.get("b") or 10),
+            "legend": {**layout.get("legend", {}), "font": dict(size=14)},
+            "meta": {"alt": alt},
+        },
     )
-    return fig
 
 
 def alt_text(fig: go.Figure) -> str:
@@ -54,13 +83,53 @@ def alt_text(fig: go.Figure) -> str:
     return str(meta.get("alt", "")) if isinstance(meta, dict) else ""
 
 
-def _integer_ticks(fig: go.Figure, axis: str, max_value: float) -> None:
-    """Counts get whole-number ticks (no 0,5 projects) with thousands grouped."""
-    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+def _axis(title: str | None = None, **props: Any) -> dict[str, Any]:
+    """An axis (or subplot) dict: its title text, if any, and other properties."""
+    return props if title is None else {"title": {"text": title}, **props}
+
+
+def _integer_ticks(max_value: float) -> dict[str, Any]:
+    """Axis properties for counts: whole-number ticks (no 0,5 projects), thousands grouped."""
     if max_value <= 10:
-        update(tick0=0, dtick=1, tickformat=",d")
-    else:
-        update(tickformat=",d")
+        return dict(tick0=0, dtick=1, tickformat=",d")
+    return dict(tickformat=",d")
+
+
+def _legend_below(y: float, **props: Any) -> dict[str, Any]:
+    """A horizontal legend under the plot, left-aligned, its top at ``y`` (paper units)."""
+    return dict(orientation="h", yanchor="top", y=y, x=0.0, **props)
+
+
+def _corner_note(text: str, top: bool, **props: Any) -> dict[str, Any]:
+    """A small left-aligned annotation in the top-left or bottom-left corner of the figure."""
+    return dict(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0.0,
+        y=1.0 if top else 0.0,
+        xanchor="left",
+        yanchor="top" if top else "bottom",
+        showarrow=False,
+        align="left",
+        font=dict(size=13),
+        **props,
+    )
+
+
+def _hbars(x: pd.Series, y: pd.Series, colors: list[str], text: list[str], ids: pd.Series) -> Trace:
+    """Horizontal bars labelled with ``text``; each bar carries its id for click-to-filter."""
+    return dict(
+        type="bar",
+        x=x.to_numpy(),
+        y=y.to_numpy(),
+        orientation="h",
+        marker=dict(color=colors),
+        text=text,
+        textposition="auto",
+        customdata=ids.to_numpy(),
+        hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
+    )
 
 
 def _top_phrase(names: Sequence[str], values: Sequence[float], lang: str, n: int = 3) -> str:
@@ -84,10 +153,18 @@ def _segments(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     ).ravel()
 
 
+def _link_lines(
+    trace_type: str, a: pd.DataFrame, b: pd.DataFrame, sel: np.ndarray, **props: Any
+) -> Trace:
+    """The links ``sel`` as line segments in one trace, without hover; ``a`` and ``b`` hold the
+    positions of the links' two ends in columns named as the trace's (lat/lon or x/y)."""
+    ends = {c: _segments(a[c].to_numpy()[sel], b[c].to_numpy()[sel]) for c in a.columns}
+    return dict(type=trace_type, **ends, mode="lines", hoverinfo="skip", **props)
+
+
 def empty_figure(lang: str, title: str = "") -> go.Figure:
     """A figure that says there is nothing to show (never an empty axis)."""
-    fig = go.Figure()
-    fig.add_annotation(
+    note = dict(
         text=t("app.empty", lang),
         showarrow=False,
         font=dict(size=18),
@@ -96,9 +173,8 @@ def empty_figure(lang: str, title: str = "") -> go.Figure:
         x=0.5,
         y=0.5,
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _style(fig, title, lang, t("app.empty", lang), height=300)
+    layout = {"annotations": [note], "xaxis": _axis(visible=False), "yaxis": _axis(visible=False)}
+    return _style([], layout, title, lang, t("app.empty", lang), height=300)
 
 
 # --- map -------------------------------------------------------------------------------------
@@ -114,7 +190,46 @@ def _largest_cities(cities: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.Data
     return cities[keep], cities[~keep]
 
 
-def _add_city_cells(fig: go.Figure, grouped: pd.DataFrame, pop_max: float, lang: str) -> None:
+def _country_shading(countries: pd.DataFrame, lang: str) -> Trace:
+    """Choropleth of member cities per country (``countries``: by_country)."""
+    iso3 = countries["iso_code"].astype("string").map(ISO2_TO_ISO3)
+    shaded = countries.assign(iso3=iso3).dropna(subset=["iso3"])
+    return dict(
+        type="choropleth",
+        locations=shaded["iso3"].tolist(),
+        z=shaded["members"].to_numpy(),
+        locationmode="ISO-3",
+        colorscale=_CHOROPLETH,
+        zmin=0,
+        zmax=max(1, int(shaded["members"].max())) if len(shaded) else 1,
+        marker=dict(line=dict(color="#ffffff", width=0.6), opacity=0.8),
+        colorbar=dict(
+            title=dict(text=t("m.members", lang), side="right"), len=0.5, x=1.0, thickness=12
+        ),
+        text=shaded[f"country_{lang}"].to_numpy(),
+        hovertemplate="<b>%{text}</b><br>" + t("m.members", lang) + ": %{z}<extra></extra>",
+        name=t("m.members", lang),
+        showscale=True,
+    )
+
+
+def _map_links(cities: pd.DataFrame, links: pd.DataFrame) -> list[Trace]:
+    """Partner links as lines between the cities, one trace per width class (keeps it small)."""
+    pos = cities.set_index("id")[["lat", "lon"]]
+    a = pos.reindex(links["member_id_a"].to_numpy())
+    b = pos.reindex(links["member_id_b"].to_numpy())
+    classes = _link_width_class(links["weight"].to_numpy())
+    traces = []
+    for cls in sorted(set(classes)):
+        sel = classes == cls
+        line = dict(width=0.5 + 0.6 * cls, color="rgba(70,90,120,0.28)")
+        traces.append(
+            _link_lines("scattergeo", a, b, sel, line=line, showlegend=False, name="links")
+        )
+    return traces
+
+
+def _city_cells(grouped: pd.DataFrame, pop_max: float, lang: str) -> Trace:
     """One grey marker per grid cell for the cities not drawn one by one: at the cities' mean
     position, sized by their total population, with their number in the hover card."""
     lat = grouped["lat"].astype(float).to_numpy()
@@ -139,119 +254,32 @@ def _add_city_cells(fig: go.Figure, grouped: pd.DataFrame, pop_max: float, lang:
         t("chart.map.cell", lang, n=fmt_int(n, lang), population=fmt_int(p, lang))
         for n, p in zip(cells["n"], cells["population"], strict=True)
     ]
-    fig.add_trace(
-        go.Scattergeo(
-            lat=cells["lat"].to_numpy(),
-            lon=cells["lon"].to_numpy(),
-            mode="markers",
-            name=t("chart.map.cells", lang),
-            marker=dict(
-                size=size.clip(upper=40).to_numpy(),
-                color=palette.NEUTRAL,
-                opacity=0.6,
-                line=dict(width=0),
-                sizemode="diameter",
-            ),
-            text=text,
-            hovertemplate="%{text}<extra></extra>",
-        )
+    return dict(
+        type="scattergeo",
+        lat=cells["lat"].to_numpy(),
+        lon=cells["lon"].to_numpy(),
+        mode="markers",
+        name=t("chart.map.cells", lang),
+        marker=dict(
+            size=size.clip(upper=40).to_numpy(),
+            color=palette.NEUTRAL,
+            opacity=0.6,
+            line=dict(width=0),
+            sizemode="diameter",
+        ),
+        text=text,
+        hovertemplate="%{text}<extra></extra>",
     )
 
 
-def member_map(
-    cities: pd.DataFrame,
-    lang: str,
-    color_by: str = "country",
-    links: pd.DataFrame | None = None,
-    countries: pd.DataFrame | None = None,
-    resolution: int = 50,
-    height: int = 620,
-) -> go.Figure:
-    """Member cities on a geo map: marker area ∝ population, colour by country or macro-region,
-    hover card (name, country, population, projects); optional partner links (great-circle lines,
-    width by shared projects) and a choropleth of members per country (``countries``: by_country)."""
-    title = t("chart.map", lang)
-    if cities.empty:
-        return empty_figure(lang, title)
-    fig = go.Figure()
-    if countries is not None and not countries.empty:
-        iso3 = countries["iso_code"].astype("string").map(ISO2_TO_ISO3)
-        shaded = countries.assign(iso3=iso3).dropna(subset=["iso3"])
-        fig.add_trace(
-            go.Choropleth(
-                locations=shaded["iso3"],
-                z=shaded["members"],
-                locationmode="ISO-3",
-                colorscale=palette.CHOROPLETH,
-                zmin=0,
-                zmax=max(1, int(shaded["members"].max())) if len(shaded) else 1,
-                marker_line_color="#ffffff",
-                marker_line_width=0.6,
-                colorbar=dict(
-                    title=dict(text=t("m.members", lang), side="right"),
-                    len=0.5,
-                    x=1.0,
-                    thickness=12,
-                ),
-                text=shaded[f"country_{lang}"],
-                hovertemplate="<b>%{text}</b><br>" + t("m.members", lang) + ": %{z}<extra></extra>",
-                name=t("m.members", lang),
-                showscale=True,
-                marker_opacity=0.8,
-            )
-        )
-    if links is not None and not links.empty:
-        pos = cities.set_index("id")[["lat", "lon"]]
-        a = pos.reindex(links["member_id_a"].to_numpy())
-        b = pos.reindex(links["member_id_b"].to_numpy())
-        weights = links["weight"].to_numpy()
-        # Group links into a few width classes: one trace per class keeps the figure small.
-        classes = _link_width_class(weights)
-        for cls in sorted(set(classes)):
-            sel = classes == cls
-            lat = _segments(a["lat"].to_numpy()[sel], b["lat"].to_numpy()[sel])
-            lon = _segments(a["lon"].to_numpy()[sel], b["lon"].to_numpy()[sel])
-            fig.add_trace(
-                go.Scattergeo(
-                    lat=lat,
-                    lon=lon,
-                    mode="lines",
-                    hoverinfo="skip",
-                    showlegend=False,
-                    line=dict(width=0.5 + 0.6 * cls, color="rgba(70,90,120,0.28)"),
-                    name="links",
-                )
-            )
-    all_cities = cities
-    pop_max = float(all_cities["population"].astype(float).clip(lower=1).max())
-    if len(cities) > MAX_MAP_MARKERS:
-        cities, grouped = _largest_cities(cities, MAX_MAP_MARKERS)
-        _add_city_cells(fig, grouped, pop_max, lang)
-        fig.add_annotation(
-            text=t(
-                "chart.map.capped",
-                lang,
-                shown=fmt_int(len(cities), lang),
-                total=fmt_int(len(all_cities), lang),
-                rest=fmt_int(len(grouped), lang),
-            ),
-            xref="paper",
-            yref="paper",
-            x=0.0,
-            y=1.0,
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            font=dict(size=13),
-            bgcolor="rgba(255,255,255,0.85)",
-        )
+def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float) -> list[Trace]:
+    """One marker trace per country (or macro-region): area ∝ population, with a hover card."""
     key = "country_id" if color_by == "country" else "macro_region_id"
     label_col = f"{color_by}_{lang}"
     table = palette.COUNTRY_COLORS if color_by == "country" else palette.MACRO_REGION_COLORS
     colors = palette.color_map(cities[key].astype(str), table)
     pop = cities["population"].astype(float).clip(lower=1)
-    size = 6 + 34 * np.sqrt(pop / pop_max)
+    size = (6 + 34 * np.sqrt(pop / pop_max)).to_numpy()
     projects = cities["projects"] if "projects" in cities else pd.Series(0, index=cities.index)
     custom = np.column_stack(
         [
@@ -269,16 +297,19 @@ def member_map(
         + t("m.projects", lang)
         + ": %{customdata[3]}<extra></extra>"
     )
+    lat, lon = cities["lat"].to_numpy(), cities["lon"].to_numpy()
+    traces = []
     for group_id, idx in cities.groupby(cities[key].astype(str), sort=False).groups.items():
         rows = cities.index.get_indexer(idx)
-        fig.add_trace(
-            go.Scattergeo(
-                lat=cities["lat"].to_numpy()[rows],
-                lon=cities["lon"].to_numpy()[rows],
+        traces.append(
+            dict(
+                type="scattergeo",
+                lat=lat[rows],
+                lon=lon[rows],
                 mode="markers",
                 name=str(cities[label_col].iloc[rows[0]]),
                 marker=dict(
-                    size=size.to_numpy()[rows],
+                    size=size[rows],
                     color=colors[group_id],
                     opacity=0.85,
                     line=dict(width=1, color="#ffffff"),
@@ -288,14 +319,17 @@ def member_map(
                 hovertemplate=hover,
             )
         )
-    bounds = map_bounds(all_cities)
+    return traces
+
+
+def _map_geo(cities: pd.DataFrame, resolution: int) -> dict[str, Any]:
+    """The geo subplot framing ``cities``."""
+    bounds = map_bounds(cities)
     center_lon = sum(bounds["lonaxis"]) / 2
-    fig.update_geos(
+    return dict(
         # Lambert conformal conic, the usual projection for maps of Russia and the CIS: it
         # fills a wide screen with the members from Kaliningrad to Kamchatka.
-        projection_type="conic conformal",
-        projection_parallels=[45, 65],
-        projection_rotation_lon=center_lon,
+        projection=dict(type="conic conformal", parallels=[45, 65], rotation=dict(lon=center_lon)),
         resolution=resolution,
         showcountries=True,
         countrycolor="#8a94a3",
@@ -310,18 +344,63 @@ def member_map(
         coastlinecolor="#8a94a3",
         showframe=False,
         fitbounds=False,
-        lonaxis_range=bounds["lonaxis"],
-        lataxis_range=bounds["lataxis"],
+        lonaxis=dict(range=bounds["lonaxis"]),
+        lataxis=dict(range=bounds["lataxis"]),
         center=dict(lon=center_lon, lat=sum(bounds["lataxis"]) / 2),
     )
-    fig.update_layout(
-        legend=dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.01, x=0.0)
-    )
-    order = all_cities.sort_values("population", ascending=False)
-    alt = f"{title}: {fmt_int(len(all_cities), lang)}; " + _top_phrase(
+
+
+def _map_parts(
+    cities: pd.DataFrame, lang: str, color_by: str, links: Frame, countries: Frame, resolution: int
+) -> tuple[list[Trace], Layout]:
+    """Traces and layout of ``member_map`` (non-empty ``cities``), also used by ``network_map``."""
+    data: list[Trace] = []
+    if countries is not None and not countries.empty:
+        data.append(_country_shading(countries, lang))
+    if links is not None and not links.empty:
+        data += _map_links(cities, links)
+    layout: Layout = {
+        "geo": _map_geo(cities, resolution),
+        "legend": _legend_below(-0.01, itemsizing="constant"),
+    }
+    pop_max = float(cities["population"].astype(float).clip(lower=1).max())
+    if len(cities) > MAX_MAP_MARKERS:
+        shown, grouped = _largest_cities(cities, MAX_MAP_MARKERS)
+        data.append(_city_cells(grouped, pop_max, lang))
+        capped = t(
+            "chart.map.capped",
+            lang,
+            shown=fmt_int(len(shown), lang),
+            total=fmt_int(len(cities), lang),
+            rest=fmt_int(len(grouped), lang),
+        )
+        layout["annotations"] = [_corner_note(capped, top=True, bgcolor="rgba(255,255,255,0.85)")]
+        cities = shown
+    data += _city_markers(cities, lang, color_by, pop_max)
+    return data, layout
+
+
+def member_map(
+    cities: pd.DataFrame,
+    lang: str,
+    color_by: str = "country",
+    links: pd.DataFrame | None = None,
+    countries: pd.DataFrame | None = None,
+    resolution: int = 50,
+    height: int = 620,
+) -> go.Figure:
+    """Member cities on a geo map: marker area ∝ population, colour by country or macro-region,
+    hover card (name, country, population, projects); optional partner links (great-circle lines,
+    width by shared projects) and a choropleth of members per country (``countries``: by_country)."""
+    title = t("chart.map", lang)
+    if cities.empty:
+        return empty_figure(lang, title)
+    data, layout = _map_parts(cities, lang, color_by, links, countries, resolution)
+    order = cities.sort_values("population", ascending=False)
+    alt = f"{title}: {fmt_int(len(cities), lang)}; " + _top_phrase(
         list(order[f"name_{lang}"]), list(order["population"]), lang
     )
-    return _style(fig, title, lang, alt, height=height)
+    return _style(data, layout, title, lang, alt, height=height)
 
 
 # --- bars, treemaps, heat maps ------------------------------------------------------------------
@@ -339,32 +418,20 @@ def geo_bars(
     data = data.sort_values(measure, ascending=True)
     table = palette.COUNTRY_COLORS if level == "country" else palette.MACRO_REGION_COLORS
     colors = palette.color_map(data["id"], table)
-    if measure == "share_of_membership":
+    share = measure == "share_of_membership"
+    if share:
         text = [fmt_pct(v, 1, lang) for v in data[measure]]
     else:
         text = [fmt_int(v, lang) for v in data[measure]]
-    fig = go.Figure(
-        go.Bar(
-            x=data[measure],
-            y=data[f"{base}_{lang}"],
-            orientation="h",
-            marker_color=[colors[i] for i in data["id"]],
-            text=text,
-            textposition="auto",
-            customdata=data["id"],
-            hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
-        )
+    bars = _hbars(
+        data[measure], data[f"{base}_{lang}"], [colors[i] for i in data["id"]], text, data["id"]
     )
-    fig.update_xaxes(title_text=t("m." + measure, lang))
-    if measure != "share_of_membership":
-        _integer_ticks(fig, "x", float(data[measure].max()))
-    if measure == "share_of_membership":
-        fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(title_text="")
+    ticks = dict(tickformat=".0%") if share else _integer_ticks(float(data[measure].max()))
+    layout = {"xaxis": _axis(t("m." + measure, lang), **ticks), "yaxis": _axis("")}
     top = data.sort_values(measure, ascending=False)
-    values = list(top[measure] * 100) if measure == "share_of_membership" else list(top[measure])
+    values = list(top[measure] * 100) if share else list(top[measure])
     alt = f"{title}. " + _top_phrase(list(top[f"{base}_{lang}"]), values, lang)
-    return _style(fig, title, lang, alt, height=max(320, 46 * len(data) + 120))
+    return _style([bars], layout, title, lang, alt, height=max(320, 46 * len(data) + 120))
 
 
 def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members") -> go.Figure:
@@ -419,46 +486,52 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
         + list(country_ids[shown])
         + list(rest.index)
     )
-    values = list(regions["v"]) + list(countries["v"]) + list(leaves["v"]) + list(rest["sum"])
+    values = (
+        regions["v"].tolist()
+        + countries["v"].tolist()
+        + leaves["v"].tolist()
+        + rest["sum"].tolist()
+    )
     colors = (
         [region_colors[i[2:]] for i in regions.index]
         + [country_colors[c] for c in countries["cid"]]
         + [country_colors.get(str(c), palette.NEUTRAL) for c in leaves["country_id"].astype(str)]
         + [palette.NEUTRAL] * len(rest)
     )
-    fig = go.Figure(
-        go.Sunburst(
-            ids=ids,
-            labels=labels,
-            parents=parents,
-            values=values,
-            branchvalues="total",
-            marker=dict(colors=colors, line=dict(color="#ffffff", width=1)),
-            hovertemplate="<b>%{label}</b><br>%{value:,.0f}<extra></extra>",
-            insidetextorientation="radial",
-            maxdepth=3,
-        )
+    sunburst = dict(
+        type="sunburst",
+        ids=ids,
+        labels=labels,
+        parents=parents,
+        values=values,
+        branchvalues="total",
+        marker=dict(colors=colors, line=dict(color="#ffffff", width=1)),
+        hovertemplate="<b>%{label}</b><br>%{value:,.0f}<extra></extra>",
+        insidetextorientation="radial",
+        maxdepth=3,
     )
+    layout: Layout = {}
     if len(rest):
-        fig.add_annotation(
-            text=t(
-                "chart.sunburst.capped",
-                lang,
-                n=fmt_int(MAX_SUNBURST_CITIES, lang),
-                rest=fmt_int(int(rest["size"].sum()), lang),
-            ),
-            xref="paper",
-            yref="paper",
-            x=0.0,
-            y=0.0,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            align="left",
-            font=dict(size=13),
+        capped = t(
+            "chart.sunburst.capped",
+            lang,
+            n=fmt_int(MAX_SUNBURST_CITIES, lang),
+            rest=fmt_int(int(rest["size"].sum()), lang),
         )
+        layout["annotations"] = [_corner_note(capped, top=False)]
     alt = f"{title}. " + _top_phrase(list(regions["label"]), list(regions["v"]), lang)
-    return _style(fig, title, lang, alt, height=620)
+    return _style([sunburst], layout, title, lang, alt, height=620)
+
+
+def _stacked_layout(**axes: dict[str, Any]) -> Layout:
+    """Stacked bars with the legend below the axis title, with room to wrap onto several lines
+    in a half-width column."""
+    return dict(
+        barmode="stack",
+        legend=_legend_below(-0.28, traceorder="normal"),
+        margin=dict(b=150),
+        **axes,
+    )
 
 
 def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
@@ -466,32 +539,26 @@ def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
     title = t("chart.areas", lang)
     if areas.empty or areas["projects"].sum() == 0:
         return empty_figure(lang, title)
-    fig = go.Figure()
-    for status in STATUS_ORDER:
-        fig.add_trace(
-            go.Bar(
-                y=areas[f"name_{lang}"],
-                x=areas[status],
-                orientation="h",
-                name=t(f"status.{status}", lang),
-                marker_color=palette.STATUS_COLORS[status],
-                hovertemplate="<b>%{y}</b><br>"
-                + t(f"status.{status}", lang)
-                + ": %{x}<extra></extra>",
-            )
+    names = areas[f"name_{lang}"].to_numpy()
+    data = [
+        dict(
+            type="bar",
+            y=names,
+            x=areas[status].to_numpy(),
+            orientation="h",
+            name=t(f"status.{status}", lang),
+            marker=dict(color=palette.STATUS_COLORS[status]),
+            hovertemplate="<b>%{y}</b><br>" + t(f"status.{status}", lang) + ": %{x}<extra></extra>",
         )
-    fig.update_layout(
-        barmode="stack",
-        # Below the axis title, with room to wrap onto several lines in a half-width column.
-        legend=dict(orientation="h", yanchor="top", y=-0.28, x=0.0, traceorder="normal"),
-        margin=dict(b=150),
+        for status in STATUS_ORDER
+    ]
+    layout = _stacked_layout(
+        xaxis=_axis(t("m.projects", lang), **_integer_ticks(float(areas["projects"].max()))),
+        yaxis=_axis(autorange="reversed"),
     )
-    fig.update_xaxes(title_text=t("m.projects", lang))
-    _integer_ticks(fig, "x", float(areas["projects"].max()))
-    fig.update_yaxes(autorange="reversed")
     top = areas.sort_values("projects", ascending=False)
     alt = f"{title}. " + _top_phrase(list(top[f"name_{lang}"]), list(top["projects"]), lang, n=4)
-    return _style(fig, title, lang, alt, height=380)
+    return _style(data, layout, title, lang, alt, height=380)
 
 
 def area_country_heatmap(
@@ -507,21 +574,22 @@ def area_country_heatmap(
     grid = grid.reindex(index=area_ids, columns=country_ids)
     area_names = areas.set_index(areas["id"].astype(str))[f"name_{lang}"]
     country_names = countries.set_index(countries["id"].astype(str))[f"country_{lang}"]
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid.to_numpy(),
-            x=[country_names[c] for c in country_ids],
-            y=[area_names[a] for a in area_ids],
-            colorscale=palette.SEQUENTIAL,
-            text=grid.to_numpy(),
-            texttemplate="%{text}",
-            textfont=dict(size=14),
-            colorbar=dict(title=dict(text=t("m.projects", lang))),
-            hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
-        )
+    heatmap = dict(
+        type="heatmap",
+        z=grid.to_numpy(),
+        x=[country_names[c] for c in country_ids],
+        y=[area_names[a] for a in area_ids],
+        colorscale=_SEQUENTIAL,
+        text=grid.to_numpy(),
+        texttemplate="%{text}",
+        textfont=dict(size=14),
+        colorbar=dict(title=dict(text=t("m.projects", lang))),
+        hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
     )
-    fig.update_xaxes(title_text=t("col.country", lang), tickangle=-30)
-    fig.update_yaxes(title_text="", autorange="reversed")
+    layout = {
+        "xaxis": _axis(t("col.country", lang), tickangle=-30),
+        "yaxis": _axis("", autorange="reversed"),
+    }
     flat = matrix.sort_values("projects", ascending=False).head(1)
     first = flat.iloc[0]
     alt = f"{title}. " + t(
@@ -531,7 +599,7 @@ def area_country_heatmap(
         country=country_names.get(str(first["country_id"]), ""),
         n=fmt_int(first["projects"], lang),
     )
-    return _style(fig, title, lang, alt, height=420)
+    return _style([heatmap], layout, title, lang, alt, height=420)
 
 
 def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
@@ -539,32 +607,30 @@ def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
     title = t("chart.years", lang)
     if years.empty or years["projects"].sum() == 0:
         return empty_figure(lang, title)
-    fig = go.Figure()
-    for _, area in areas.iterrows():
-        sub = years[years["area_id"] == str(area["id"])]
-        fig.add_trace(
-            go.Bar(
-                x=sub["year"],
-                y=sub["projects"],
-                name=str(area[f"name_{lang}"]),
-                marker_color=palette.AREA_COLORS.get(str(area["id"]), palette.NEUTRAL),
-                hovertemplate="%{x}: %{y}<extra>" + str(area[f"name_{lang}"]) + "</extra>",
+    data = []
+    for area_id, name in zip(
+        areas["id"].astype(str), areas[f"name_{lang}"].astype(str), strict=True
+    ):
+        sub = years[years["area_id"] == area_id]
+        data.append(
+            dict(
+                type="bar",
+                x=sub["year"].to_numpy(),
+                y=sub["projects"].to_numpy(),
+                name=name,
+                marker=dict(color=palette.AREA_COLORS.get(area_id, palette.NEUTRAL)),
+                hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
             )
         )
-    fig.update_layout(
-        barmode="stack",
-        # Below the axis title, with room to wrap onto several lines in a half-width column.
-        legend=dict(orientation="h", yanchor="top", y=-0.28, x=0.0, traceorder="normal"),
-        margin=dict(b=150),
-    )
-    fig.update_xaxes(title_text=t("m.year", lang), dtick=2)
-    fig.update_yaxes(title_text=t("m.projects", lang))
-    _integer_ticks(fig, "y", float(years.groupby("year")["projects"].sum().max()))
     per_year = years.groupby("year")["projects"].sum()
+    layout = _stacked_layout(
+        xaxis=_axis(t("m.year", lang), dtick=2),
+        yaxis=_axis(t("m.projects", lang), **_integer_ticks(float(per_year.max()))),
+    )
     alt = f"{title}: " + t(
         "chart.max_year", lang, year=int(per_year.idxmax()), n=fmt_int(per_year.max(), lang)
     )
-    return _style(fig, title, lang, alt, height=440)
+    return _style(data, layout, title, lang, alt, height=440)
 
 
 def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
@@ -575,21 +641,20 @@ def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
     # Statuses with no project get no slice (their 0 % labels would pile up at the top).
     statuses = statuses[statuses["projects"] > 0]
     labels = [t(f"status.{s}", lang) for s in statuses["status"]]
-    fig = go.Figure(
-        go.Pie(
-            labels=labels,
-            values=statuses["projects"],
-            hole=0.55,
-            sort=False,
-            marker=dict(colors=[palette.STATUS_COLORS[s] for s in statuses["status"]]),
-            texttemplate="%{value}<br>%{percent:.1%}",
-            hovertemplate="%{label}: %{value}<extra></extra>",
-        )
+    donut = dict(
+        type="pie",
+        labels=labels,
+        values=statuses["projects"].to_numpy(),
+        hole=0.55,
+        sort=False,
+        marker=dict(colors=[palette.STATUS_COLORS[s] for s in statuses["status"]]),
+        texttemplate="%{value}<br>%{percent:.1%}",
+        hovertemplate="%{label}: %{value}<extra></extra>",
     )
     alt = f"{title}. " + ", ".join(
         f"{lab}: {fmt_int(v, lang)}" for lab, v in zip(labels, statuses["projects"], strict=True)
     )
-    return _style(fig, title, lang, alt, height=380)
+    return _style([donut], {}, title, lang, alt, height=380)
 
 
 def city_bars(
@@ -601,23 +666,20 @@ def city_bars(
         return empty_figure(lang, title)
     data = cities.iloc[::-1]
     colors = palette.color_map(data["country_id"].astype(str), palette.COUNTRY_COLORS)
-    fig = go.Figure(
-        go.Bar(
-            x=data[value],
-            y=data[f"name_{lang}"],
-            orientation="h",
-            marker_color=[colors[str(c)] for c in data["country_id"]],
-            text=[fmt_int(v, lang) for v in data[value]],
-            textposition="auto",
-            customdata=data["id"].astype(str),
-            hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
-        )
+    bars = _hbars(
+        data[value],
+        data[f"name_{lang}"],
+        [colors[str(c)] for c in data["country_id"]],
+        [fmt_int(v, lang) for v in data[value]],
+        data["id"].astype(str),
     )
-    fig.update_yaxes(title_text="")
-    fig.update_xaxes(title_text=x_title if x_title is not None else t("m.projects", lang))
-    _integer_ticks(fig, "x", float(data[value].max()))
+    x_title = x_title if x_title is not None else t("m.projects", lang)
+    layout = {
+        "xaxis": _axis(x_title, **_integer_ticks(float(data[value].max()))),
+        "yaxis": _axis(""),
+    }
     alt = f"{title}. " + _top_phrase(list(cities[f"name_{lang}"]), list(cities[value]), lang)
-    return _style(fig, title, lang, alt, height=max(300, 36 * len(data) + 120))
+    return _style([bars], layout, title, lang, alt, height=max(300, 36 * len(data) + 120))
 
 
 def headline_alt(h: Headline, lang: str) -> str:
@@ -646,7 +708,9 @@ def network_map(
     if cities.empty:
         return empty_figure(lang, title)
     drawn = links if max_links is None else links.head(max_links)
-    fig = member_map(cities, lang, links=drawn if not drawn.empty else None, height=height)
+    data, layout = _map_parts(
+        cities, lang, "country", drawn if not drawn.empty else None, countries=None, resolution=50
+    )
     if links.empty:
         top = "—"
     else:
@@ -660,8 +724,29 @@ def network_map(
         cross=fmt_int(int(links["cross_border"].sum()) if len(links) else 0, lang),
         top=top,
     )
-    fig.update_layout(title_text=title, meta={"alt": alt})
-    return fig
+    return _style(data, layout, title, lang, alt, height=height)
+
+
+def _network_edges(pos: pd.DataFrame, drawn: pd.DataFrame, lang: str) -> list[Trace]:
+    """The drawn links as lines, one trace per (domestic/cross-border, width class); one legend
+    entry for each of domestic and cross-border."""
+    a = pos.reindex(drawn["member_id_a"].astype(str).to_numpy())
+    b = pos.reindex(drawn["member_id_b"].astype(str).to_numpy())
+    classes = _link_width_class(drawn["weight"].to_numpy())
+    cross = drawn["cross_border"].astype(bool).to_numpy()
+    traces = []
+    for is_cross in (False, True):
+        name = t("net.cross_border" if is_cross else "net.domestic", lang)
+        color = "rgba(35,35,35,0.40)" if is_cross else "rgba(140,150,165,0.35)"
+        for i, cls in enumerate(sorted(set(classes[cross == is_cross]))):
+            sel = (classes == cls) & (cross == is_cross)
+            line = dict(width=0.8 + 1.2 * cls, color=color)
+            traces.append(
+                _link_lines(
+                    "scatter", a, b, sel, line=line, name=name, legendgroup=name, showlegend=i == 0
+                )
+            )
+    return traces
 
 
 def network_chart(
@@ -683,35 +768,9 @@ def network_chart(
     )
     if nodes.empty:
         return empty_figure(lang, title)
-    fig = go.Figure()
     pos = nodes.set_index(nodes["id"].astype(str))[["x", "y"]]
     drawn = links if max_links is None else links.head(max_links)
-    if not drawn.empty:
-        a = pos.reindex(drawn["member_id_a"].astype(str).to_numpy())
-        b = pos.reindex(drawn["member_id_b"].astype(str).to_numpy())
-        classes = _link_width_class(drawn["weight"].to_numpy())
-        cross = drawn["cross_border"].astype(bool).to_numpy()
-        for is_cross in (False, True):
-            name = t("net.cross_border" if is_cross else "net.domestic", lang)
-            color = "rgba(35,35,35,0.40)" if is_cross else "rgba(140,150,165,0.35)"
-            shown = False
-            for cls in sorted(set(classes[cross == is_cross])):
-                sel = (classes == cls) & (cross == is_cross)
-                xs = _segments(a["x"].to_numpy()[sel], b["x"].to_numpy()[sel])
-                ys = _segments(a["y"].to_numpy()[sel], b["y"].to_numpy()[sel])
-                fig.add_trace(
-                    go.Scatter(
-                        x=xs,
-                        y=ys,
-                        mode="lines",
-                        line=dict(width=0.8 + 1.2 * cls, color=color),
-                        hoverinfo="skip",
-                        name=name,
-                        legendgroup=name,
-                        showlegend=not shown,
-                    )
-                )
-                shown = True
+    data = _network_edges(pos, drawn, lang) if not drawn.empty else []
     colors = palette.color_map(nodes["country_id"].astype(str), palette.COUNTRY_COLORS)
     degree = nodes["degree"].astype(float)
     size = 6 + 2.5 * np.sqrt(degree.to_numpy())
@@ -746,14 +805,16 @@ def network_chart(
         + t("net.col.cluster", lang)
         + ": %{customdata[5]}<extra></extra>"
     )
+    x, y = nodes["x"].to_numpy(), nodes["y"].to_numpy()
     for country_id, idx in nodes.groupby(
         nodes["country_id"].astype(str), sort=False
     ).groups.items():
         rows = nodes.index.get_indexer(idx)
-        fig.add_trace(
-            go.Scatter(
-                x=nodes["x"].to_numpy()[rows],
-                y=nodes["y"].to_numpy()[rows],
+        data.append(
+            dict(
+                type="scatter",
+                x=x[rows],
+                y=y[rows],
                 mode="markers+text",
                 text=[text[r] for r in rows],
                 textposition="top center",
@@ -768,15 +829,15 @@ def network_chart(
                 hovertemplate=hover,
             )
         )
-    fig.update_xaxes(visible=False)
     ratio = 1.0
     if geographic:
         ratio = 1.0 / max(0.2, float(np.cos(np.radians(nodes["y"].astype(float).mean()))))
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=ratio)
-    fig.update_layout(
-        legend=dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.01, x=0.0),
-        plot_bgcolor="#ffffff",
-    )
+    layout = {
+        "xaxis": _axis(visible=False),
+        "yaxis": _axis(visible=False, scaleanchor="x", scaleratio=ratio),
+        "legend": _legend_below(-0.01, itemsizing="constant"),
+        "plot_bgcolor": "#ffffff",
+    }
     top = ranked.head(3)
     alt = t(
         "net.chart.alt",
@@ -785,17 +846,45 @@ def network_chart(
         links=fmt_int(len(links), lang),
         top=_top_phrase(list(top[f"name_{lang}"].astype(str)), list(top["degree"]), lang),
     )
-    return _style(fig, title, lang, alt, height=640)
+    return _style(data, layout, title, lang, alt, height=640)
 
 
 # --- presentation ------------------------------------------------------------------------------
 
 
+def _panels_in_a_row(titles: Sequence[str], spacing: float) -> Layout:
+    """Axes and panel titles of subplots side by side sharing the y axis, as
+    ``make_subplots(rows=1, cols=len(titles), shared_yaxes=True, subplot_titles=titles)`` lays
+    them out; the panel ``i`` (from 1) draws on axes ``x{i}``/``y{i}`` ("x", "y" for the first)."""
+    width = (1.0 - spacing * (len(titles) - 1)) / len(titles)
+    layout: Layout = {"annotations": []}
+    for i, title in enumerate(titles):
+        n = "" if i == 0 else str(i + 1)
+        start = i * (width + spacing)
+        domain = [start, start + width]
+        layout[f"xaxis{n}"] = dict(anchor=f"y{n}", domain=domain)
+        layout[f"yaxis{n}"] = dict(anchor=f"x{n}", domain=[0.0, 1.0])
+        if i:
+            layout[f"yaxis{n}"].update(matches="y", showticklabels=False)
+        layout["annotations"].append(
+            dict(
+                text=title,
+                font=dict(size=16),
+                showarrow=False,
+                x=(domain[0] + domain[1]) / 2,
+                xanchor="center",
+                xref="paper",
+                y=1.0,
+                yanchor="bottom",
+                yref="paper",
+            )
+        )
+    return layout
+
+
 def country_members_population(data: pd.DataFrame, lang: str) -> go.Figure:
     """Two bar panels sharing the country axis: member cities and their population per country
     (``data`` is ``by_country``), largest membership at the top."""
-    from plotly.subplots import make_subplots
-
     title = f"{t('m.members', lang)} · {t('m.population', lang).lower()}"
     if data.empty:
         return empty_figure(lang, title)
@@ -803,30 +892,15 @@ def country_members_population(data: pd.DataFrame, lang: str) -> go.Figure:
     colors = palette.color_map(data["id"], palette.COUNTRY_COLORS)
     bar_colors = [colors[i] for i in data["id"]]
     names = data[f"country_{lang}"].astype(str)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        horizontal_spacing=0.03,
-        subplot_titles=(t("m.members", lang), t("m.population", lang)),
-    )
-    for col, measure in ((1, "members"), (2, "population")):
-        fig.add_trace(
-            go.Bar(
-                x=data[measure],
-                y=names,
-                orientation="h",
-                marker_color=bar_colors,
-                text=[fmt_int(v, lang) for v in data[measure]],
-                textposition="auto",
-                customdata=data["id"],
-                hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
-                showlegend=False,
-            ),
-            row=1,
-            col=col,
-        )
-    fig.update_xaxes(showticklabels=False, showgrid=False)
+    measures = ("members", "population")
+    layout = _panels_in_a_row([t(f"m.{m}", lang) for m in measures], spacing=0.03)
+    traces = []
+    for i, measure in enumerate(measures):
+        n = "" if i == 0 else str(i + 1)
+        text = [fmt_int(v, lang) for v in data[measure]]
+        bars = _hbars(data[measure], names, bar_colors, text, data["id"])
+        traces.append({**bars, "showlegend": False, "xaxis": f"x{n}", "yaxis": f"y{n}"})
+        layout[f"xaxis{n}"].update(showticklabels=False, showgrid=False)
     top = data.sort_values("members", ascending=False)
     alt = (
         f"{title}. "
@@ -840,4 +914,4 @@ def country_members_population(data: pd.DataFrame, lang: str) -> go.Figure:
             lang,
         )
     )
-    return _style(fig, title, lang, alt, height=max(320, 46 * len(data) + 120))
+    return _style(traces, layout, title, lang, alt, height=max(320, 46 * len(data) + 120))

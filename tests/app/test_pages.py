@@ -584,6 +584,22 @@ def test_filter_without_projects_shows_the_friendly_message(shared_app, page, la
     assert in_charts or friendly & set(infos(at))
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_map_colours_cities_by_macro_region(start_app, lang):
+    """The map's colour switch: one marker trace per macro-region instead of per country."""
+    at = open_page(ok(start_app(lang=lang)), "map")
+
+    def marker_groups() -> set[str]:  # city marker traces carry the cities' ids (customdata)
+        return {tr["name"] for tr in charts(at)["map_chart"]["data"] if tr.get("customdata")}
+
+    by_country = marker_groups()
+    ok(at.segmented_control(key="map_color_by").set_value("macro_region").run())
+    by_region = marker_groups()
+    assert by_region and by_region != by_country
+    central_asia = {"ru": "Центральная Азия", "en": "Central Asia"}[lang]
+    assert central_asia in by_region and central_asia not in by_country
+
+
 @pytest.mark.parametrize("measure", ["projects", "participations"])
 def test_countries_project_measures_without_projects_draw_no_empty_axes(start_app, measure):
     """With no matching project the countries chart of a project measure says so, not a 0 bar."""

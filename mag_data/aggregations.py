@@ -148,27 +148,32 @@ def by_macro_region(view: View) -> pd.DataFrame:
 def by_area(view: View) -> pd.DataFrame:
     """Per cooperation area: projects, participations, cross-border projects and share, status split."""
     index = view.registry.index
-    areas = view.registry.areas[["id", "name_ru", "name_en"]].assign(
-        id=lambda d: d["id"].astype(str)
-    )
+    areas = view.registry.areas
     n = len(index.area_ids)
     p = view.project_mask
     area, status, cross = index.project_area[p], index.project_status[p], index.project_cross[p]
     ok = area >= 0
     part_area = index.part_area[view.participation_mask]
-    out = areas.set_index("id")
-    out["projects"] = np.bincount(area[ok], minlength=n)
-    out["cross_border"] = np.bincount(area[ok & cross], minlength=n)
-    out["participations"] = np.bincount(part_area[part_area >= 0], minlength=n)
+    projects = np.bincount(area[ok], minlength=n)
+    cross_border = np.bincount(area[ok & cross], minlength=n)
     both = ok & (status >= 0)
     n_status = len(STATUS_ORDER)
     split = np.bincount(area[both] * n_status + status[both], minlength=n * n_status)
-    for i, name in enumerate(STATUS_ORDER):
-        out[name] = split.reshape(n, n_status)[:, i]
-    out["cross_border_share"] = (out["cross_border"] / out["projects"]).where(out["projects"] > 0)
-    int_cols = ["projects", "cross_border", "participations", *STATUS_ORDER]
-    out[int_cols] = out[int_cols].astype("int64")
-    return out.rename_axis("id").reset_index()
+    split = split.reshape(n, n_status)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(projects > 0, cross_border / np.maximum(projects, 1), np.nan)
+    return pd.DataFrame(
+        {
+            "id": list(index.area_ids),
+            "name_ru": areas["name_ru"].to_numpy(),
+            "name_en": areas["name_en"].to_numpy(),
+            "projects": projects.astype("int64"),
+            "cross_border": cross_border.astype("int64"),
+            "participations": np.bincount(part_area[part_area >= 0], minlength=n).astype("int64"),
+            **{name: split[:, i].astype("int64") for i, name in enumerate(STATUS_ORDER)},
+            "cross_border_share": share,
+        }
+    )
 
 
 def by_year(view: View) -> pd.DataFrame:
@@ -230,21 +235,28 @@ def city_project_counts(view: View) -> np.ndarray:
     return _per_member(view, projects).astype("int64")
 
 
-def by_city(view: View) -> pd.DataFrame:
-    """Per member city in the view: projects, projects led, partner cities, projects per area."""
+def _city_table(view: View, chosen: np.ndarray | None = None) -> pd.DataFrame:
+    """``by_city`` for the view's members at positions ``chosen`` (all when None), in that order."""
     index = view.registry.index
-    rows = view.member_rows
-    out = view.registry.members[CITY_COLUMNS].iloc[rows].reset_index(drop=True)
+    rows = view.member_rows if chosen is None else view.member_rows[chosen]
+    members = view.registry.members
+    out = pd.DataFrame({c: members[c].to_numpy()[rows] for c in CITY_COLUMNS})
     out["id"] = out["id"].astype(str)
     projects, _, per_area = _count_arrays(view, "cities")
-    out["projects"] = _per_member(view, projects).astype("int64")
-    per_area = _per_member(view, per_area)
+    codes = index.levels["cities"].codes[rows]
+    safe, known = np.where(codes >= 0, codes, 0), codes >= 0
+    out["projects"] = np.where(known, projects[safe], 0).astype("int64")
     lead = view.participation_mask & index.part_lead
     led = np.bincount(index.part_member[lead], minlength=index.n_members)
     out["led"] = led[rows].astype("int64")
     for i, area in enumerate(index.area_ids):
-        out[f"area:{area}"] = per_area[:, i].astype("int64")
+        out[f"area:{area}"] = np.where(known, per_area[safe, i], 0).astype("int64")
     return out
+
+
+def by_city(view: View) -> pd.DataFrame:
+    """Per member city in the view: projects, projects led, partner cities, projects per area."""
+    return _city_table(view)
 
 
 def area_country_matrix(view: View) -> pd.DataFrame:
@@ -267,13 +279,15 @@ def area_country_matrix(view: View) -> pd.DataFrame:
 
 def top_cities(view: View, n: int = 10, area_id: str | None = None) -> pd.DataFrame:
     """The ``n`` cities with most distinct projects (in one area if given); ties by list order."""
-    cities = by_city(view)
-    col = "projects" if area_id is None else f"area:{area_id}"
-    if col not in cities:
-        return cities.head(0).assign(value=0)
-    ranked = cities.assign(value=cities[col], order=range(len(cities)))
-    ranked = ranked[ranked["value"] > 0].sort_values(["value", "order"], ascending=[False, True])
-    return ranked.head(n).drop(columns="order").reset_index(drop=True)
+    index = view.registry.index
+    if area_id is not None and area_id not in index.area_ids:
+        return _city_table(view, np.zeros(0, dtype=np.int64)).assign(value=0)
+    projects, _, per_area = _count_arrays(view, "cities")
+    counts = projects if area_id is None else per_area[:, index.area_ids.index(area_id)]
+    value = _per_member(view, counts)
+    ranked = np.flatnonzero(value > 0)
+    ranked = ranked[np.lexsort((ranked, -value[ranked]))][:n]
+    return _city_table(view, ranked).assign(value=value[ranked].astype("int64"))
 
 
 def _link_order(weights: np.ndarray, limit: int | None) -> np.ndarray:

@@ -29,9 +29,18 @@ Layout = dict[str, Any]
 Frame: TypeAlias = "pd.DataFrame | None"
 
 FONT = dict(family="Arial, 'Helvetica Neue', sans-serif", size=16, color="#1b1f24")
-# plotly_white's layout part only: the full named template adds per-trace defaults our charts do
-# not need. Validated once here; figures carry its plain-dict form.
-TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+# plotly_white's layout part only, without the parts no chart here uses (3-D scenes, polar and
+# ternary axes, default shapes, default colour scales: every coloured chart names its scale):
+# every figure carries and copies the template, so what is left out is not paid for on every
+# rerun. Validated once here; figures carry its plain-dict form.
+_UNUSED_TEMPLATE_PARTS = ("scene", "polar", "ternary", "shapedefaults", "colorscale")
+TEMPLATE = go.layout.Template(
+    layout={
+        key: value
+        for key, value in pio.templates["plotly_white"].layout.to_plotly_json().items()
+        if key not in _UNUSED_TEMPLATE_PARTS
+    }
+)
 _TEMPLATE_JSON: dict[str, Any] = TEMPLATE.to_plotly_json()
 # Colour scales as plotly spells them out ([[position, colour], …]): a named scale such as
 # "Blues" is plotly.py's own, which the unvalidated figure would otherwise pass to plotly.js.
@@ -439,64 +448,64 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
     title = t(f"chart.sunburst.{value}", lang)
     if members.empty:
         return empty_figure(lang, title)
-    m = members.assign(v=1 if value == "members" else members["population"].astype(float))
-    region_ids = "r:" + m["macro_region_id"].astype(str)
-    country_ids = "c:" + m["country_id"].astype(str)
-    regions = m.groupby(region_ids, sort=False).agg(
-        label=(f"macro_region_{lang}", "first"), v=("v", "sum")
-    )
-    countries = m.groupby(country_ids, sort=False).agg(
-        label=(f"country_{lang}", "first"),
-        v=("v", "sum"),
-        parent=("macro_region_id", lambda s: "r:" + str(s.iloc[0])),
-        cid=("country_id", lambda s: str(s.iloc[0])),
-    )
-    country_colors = palette.color_map(countries["cid"], palette.COUNTRY_COLORS)
-    region_colors = palette.color_map(m["macro_region_id"].astype(str), palette.MACRO_REGION_COLORS)
+    # Plain arrays (codes in order of first appearance), not group-bys: a rerun pays
+    # microseconds per level instead of milliseconds of pandas overhead.
+    n = len(members)
+    region = members["macro_region_id"].astype(str).to_numpy(dtype=object)
+    country = members["country_id"].astype(str).to_numpy(dtype=object)
+    population = members["population"].astype(float).to_numpy()
+    weight = np.ones(n) if value == "members" else population
+    r_codes, r_ids = pd.factorize(region, sort=False)
+    c_codes, c_ids = pd.factorize(country, sort=False)
+    r_first = np.unique(r_codes, return_index=True)[1]
+    c_first = np.unique(c_codes, return_index=True)[1]
+    r_values = np.bincount(r_codes, weights=weight)
+    c_values = np.bincount(c_codes, weights=weight)
+    country_colors = palette.color_map(pd.Series(c_ids), palette.COUNTRY_COLORS)
+    region_colors = palette.color_map(pd.Series(r_ids), palette.MACRO_REGION_COLORS)
     # Per country, the largest MAX_SUNBURST_CITIES cities; the rest as one "n more" leaf.
-    rank = (
-        m.assign(_pop=m["population"].astype(float), _c=country_ids, _o=np.arange(len(m)))
-        .sort_values(["_c", "_pop", "_o"], ascending=[True, False, True], kind="stable")
-        .groupby("_c", sort=False)
-        .cumcount()
-        .sort_index()
-    )
-    shown = (rank < MAX_SUNBURST_CITIES).to_numpy()
-    leaves = m[shown]
-    rest = (
-        pd.DataFrame({"c": country_ids[~shown], "v": m["v"][~shown]})
-        .groupby("c", sort=False)["v"]
-        .agg(["sum", "size"])
-    )
+    order = np.lexsort((np.arange(n), -np.nan_to_num(population, nan=-1.0), c_codes))
+    grouped = c_codes[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
+    shown = rank < MAX_SUNBURST_CITIES
+    hidden = np.bincount(c_codes[~shown], minlength=len(c_ids))
+    hidden_values = np.bincount(c_codes[~shown], weights=weight[~shown], minlength=len(c_ids))
+    more = np.flatnonzero(hidden)
+    as_number = (lambda x: int(round(x))) if value == "members" else float
+    region_labels = members[f"macro_region_{lang}"].astype(str).to_numpy(dtype=object)
+    country_labels = members[f"country_{lang}"].astype(str).to_numpy(dtype=object)
+    leaf_ids = members["id"].astype(str).to_numpy(dtype=object)[shown]
     ids = (
-        list(regions.index)
-        + list(countries.index)
-        + list("m:" + leaves["id"].astype(str))
-        + ["more:" + c for c in rest.index]
+        ["r:" + r for r in r_ids]
+        + ["c:" + c for c in c_ids]
+        + ["m:" + i for i in leaf_ids]
+        + ["more:c:" + c_ids[c] for c in more]
     )
     labels = (
-        list(regions["label"])
-        + list(countries["label"])
-        + list(leaves[f"name_{lang}"].astype(str))
-        + [t("chart.sunburst.more", lang, n=fmt_int(n, lang)) for n in rest["size"]]
+        list(region_labels[r_first])
+        + list(country_labels[c_first])
+        + list(members[f"name_{lang}"].astype(str).to_numpy(dtype=object)[shown])
+        + [t("chart.sunburst.more", lang, n=fmt_int(hidden[c], lang)) for c in more]
     )
     parents = (
-        [""] * len(regions)
-        + list(countries["parent"])
-        + list(country_ids[shown])
-        + list(rest.index)
+        [""] * len(r_ids)
+        + ["r:" + r for r in region[c_first]]
+        + ["c:" + c for c in country[shown]]
+        + ["c:" + c_ids[c] for c in more]
     )
     values = (
-        regions["v"].tolist()
-        + countries["v"].tolist()
-        + leaves["v"].tolist()
-        + rest["sum"].tolist()
+        [as_number(v) for v in r_values]
+        + [as_number(v) for v in c_values]
+        + [as_number(v) for v in weight[shown]]
+        + [as_number(hidden_values[c]) for c in more]
     )
     colors = (
-        [region_colors[i[2:]] for i in regions.index]
-        + [country_colors[c] for c in countries["cid"]]
-        + [country_colors.get(str(c), palette.NEUTRAL) for c in leaves["country_id"].astype(str)]
-        + [palette.NEUTRAL] * len(rest)
+        [region_colors[r] for r in r_ids]
+        + [country_colors[c] for c in c_ids]
+        + [country_colors.get(c, palette.NEUTRAL) for c in country[shown]]
+        + [palette.NEUTRAL] * len(more)
     )
     sunburst = dict(
         type="sunburst",
@@ -511,15 +520,15 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
         maxdepth=3,
     )
     layout: Layout = {}
-    if len(rest):
+    if len(more):
         capped = t(
             "chart.sunburst.capped",
             lang,
             n=fmt_int(MAX_SUNBURST_CITIES, lang),
-            rest=fmt_int(int(rest["size"].sum()), lang),
+            rest=fmt_int(int(hidden.sum()), lang),
         )
         layout["annotations"] = [_corner_note(capped, top=False)]
-    alt = f"{title}. " + _top_phrase(list(regions["label"]), list(regions["v"]), lang)
+    alt = f"{title}. " + _top_phrase(list(region_labels[r_first]), list(r_values), lang)
     return _style([sunburst], layout, title, lang, alt, height=620)
 
 
@@ -568,19 +577,30 @@ def area_country_heatmap(
     title = t("chart.heatmap", lang)
     if matrix.empty or matrix["projects"].sum() == 0:
         return empty_figure(lang, title)
-    grid = matrix.pivot(index="area_id", columns="country_id", values="projects")
-    area_ids = [a for a in areas["id"].astype(str) if a in grid.index]
-    country_ids = [c for c in countries["id"].astype(str) if c in grid.columns]
-    grid = grid.reindex(index=area_ids, columns=country_ids)
-    area_names = areas.set_index(areas["id"].astype(str))[f"name_{lang}"]
-    country_names = countries.set_index(countries["id"].astype(str))[f"country_{lang}"]
+    cell_area = matrix["area_id"].astype(str).to_numpy(dtype=object)
+    cell_country = matrix["country_id"].astype(str).to_numpy(dtype=object)
+    cell_projects = matrix["projects"].to_numpy()
+    area_names = dict(zip(areas["id"].astype(str), areas[f"name_{lang}"].astype(str), strict=True))
+    country_names = dict(
+        zip(countries["id"].astype(str), countries[f"country_{lang}"].astype(str), strict=True)
+    )
+    area_ids = [a for a in area_names if a in set(cell_area)]
+    country_ids = [c for c in country_names if c in set(cell_country)]
+    row = {a: i for i, a in enumerate(area_ids)}
+    col = {c: j for j, c in enumerate(country_ids)}
+    grid = np.zeros((len(area_ids), len(country_ids)), dtype=np.int64)
+    filled = np.zeros(grid.shape, dtype=bool)
+    for a, c, n in zip(cell_area, cell_country, cell_projects, strict=True):
+        if a in row and c in col:
+            grid[row[a], col[c]], filled[row[a], col[c]] = n, True
+    z = grid if filled.all() else np.where(filled, grid, np.nan)
     heatmap = dict(
         type="heatmap",
-        z=grid.to_numpy(),
+        z=z,
         x=[country_names[c] for c in country_ids],
         y=[area_names[a] for a in area_ids],
         colorscale=_SEQUENTIAL,
-        text=grid.to_numpy(),
+        text=z,
         texttemplate="%{text}",
         textfont=dict(size=14),
         colorbar=dict(title=dict(text=t("m.projects", lang))),
@@ -590,14 +610,13 @@ def area_country_heatmap(
         "xaxis": _axis(t("col.country", lang), tickangle=-30),
         "yaxis": _axis("", autorange="reversed"),
     }
-    flat = matrix.sort_values("projects", ascending=False).head(1)
-    first = flat.iloc[0]
+    top = int(np.argmax(cell_projects))  # the first of the largest cells
     alt = f"{title}. " + t(
         "chart.max_cell",
         lang,
-        area=area_names[str(first["area_id"])],
-        country=country_names.get(str(first["country_id"]), ""),
-        n=fmt_int(first["projects"], lang),
+        area=area_names.get(cell_area[top], cell_area[top]),
+        country=country_names.get(cell_country[top], ""),
+        n=fmt_int(cell_projects[top], lang),
     )
     return _style([heatmap], layout, title, lang, alt, height=420)
 
@@ -608,27 +627,32 @@ def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
     if years.empty or years["projects"].sum() == 0:
         return empty_figure(lang, title)
     data = []
+    year = years["year"].to_numpy()
+    area = years["area_id"].astype(str).to_numpy(dtype=object)
+    projects = years["projects"].to_numpy()
     for area_id, name in zip(
         areas["id"].astype(str), areas[f"name_{lang}"].astype(str), strict=True
     ):
-        sub = years[years["area_id"] == area_id]
+        sub = area == area_id
         data.append(
             dict(
                 type="bar",
-                x=sub["year"].to_numpy(),
-                y=sub["projects"].to_numpy(),
+                x=year[sub],
+                y=projects[sub],
                 name=name,
                 marker=dict(color=palette.AREA_COLORS.get(area_id, palette.NEUTRAL)),
                 hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
             )
         )
-    per_year = years.groupby("year")["projects"].sum()
+    distinct, which = np.unique(year, return_inverse=True)
+    per_year = np.bincount(which.ravel(), weights=projects)
+    top = int(np.argmax(per_year))  # the first year with the most projects
     layout = _stacked_layout(
         xaxis=_axis(t("m.year", lang), dtick=2),
-        yaxis=_axis(t("m.projects", lang), **_integer_ticks(float(per_year.max()))),
+        yaxis=_axis(t("m.projects", lang), **_integer_ticks(float(per_year[top]))),
     )
     alt = f"{title}: " + t(
-        "chart.max_year", lang, year=int(per_year.idxmax()), n=fmt_int(per_year.max(), lang)
+        "chart.max_year", lang, year=int(distinct[top]), n=fmt_int(int(per_year[top]), lang)
     )
     return _style(data, layout, title, lang, alt, height=440)
 

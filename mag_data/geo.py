@@ -98,23 +98,32 @@ def _vincenty_km(origin: tuple[float, float], lat: np.ndarray, lon: np.ndarray) 
     return km
 
 
-def distances_from(members: pd.DataFrame, member_id: str) -> pd.DataFrame:
-    """Every other member with its geodesic distance in km from ``member_id``, nearest first."""
-    ids = members["id"].astype(str)
-    origin_rows = members[ids == member_id]
-    if origin_rows.empty:
+def distance_order(members: pd.DataFrame, member_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of every other member, nearest first (ties by id), and their distances
+    in km from ``member_id`` (raises KeyError for an unknown id)."""
+    ids = members["id"].astype(str).to_numpy(dtype=object)
+    hit = np.flatnonzero(ids == member_id)
+    if not len(hit):
         raise KeyError(member_id)
-    origin = (float(origin_rows["lat"].iloc[0]), float(origin_rows["lon"].iloc[0]))
-    others = members[ids != member_id]
-    km = distances_km(
-        origin, others["lat"].to_numpy(dtype=float), others["lon"].to_numpy(dtype=float)
-    )
-    return others.assign(distance_km=km).sort_values(["distance_km", "id"]).reset_index(drop=True)
+    lat = members["lat"].to_numpy(dtype=float)
+    lon = members["lon"].to_numpy(dtype=float)
+    others = np.flatnonzero(ids != member_id)
+    km = distances_km((lat[hit[0]], lon[hit[0]]), lat[others], lon[others])
+    order = np.lexsort((ids[others], km))
+    return others[order], km[order]
+
+
+def distances_from(members: pd.DataFrame, member_id: str, n: int | None = None) -> pd.DataFrame:
+    """Every other member (or the ``n`` nearest) with its geodesic distance in km from
+    ``member_id``, nearest first."""
+    rows, km = distance_order(members, member_id)
+    rows, km = rows[:n], km[:n]
+    return members.iloc[rows].reset_index(drop=True).assign(distance_km=km)
 
 
 def nearest(members: pd.DataFrame, member_id: str, n: int = 5) -> pd.DataFrame:
     """The ``n`` members nearest to ``member_id``."""
-    return distances_from(members, member_id).head(n)
+    return distances_from(members, member_id, n)
 
 
 def distance_matrix(members: pd.DataFrame) -> pd.DataFrame:

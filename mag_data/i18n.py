@@ -286,6 +286,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "net.layout": {"ru": "Расположение узлов", "en": "Node layout"},
     "net.layout.spring": {"ru": "по связям", "en": "by links"},
     "net.layout.geo": {"ru": "по географии", "en": "by geography"},
+    "net.layout.too_many": {
+        "ru": "Больше {n} городов в сети: узлы расположены по географии.",
+        "en": "More than {n} cities in the network: nodes are placed by geography.",
+    },
     "net.chart.title": {
         "ru": "Сеть сотрудничества: городов — {cities}, связей — {links}",
         "en": "Cooperation network: {cities} cities, {links} links",

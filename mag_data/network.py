@@ -198,11 +198,22 @@ def left_out(view: View) -> pd.DataFrame:
     )
 
 
+# Above this many cities the force-directed layout is not drawn (networkx would need scipy and
+# minutes of CPU, and thousands of nodes make a hairball anyway): the geographic one is used.
+SPRING_MAX_NODES = 500
+
+
+def spring_fits(graph: nx.Graph) -> bool:
+    """True when the force-directed layout is drawn for this graph (see SPRING_MAX_NODES)."""
+    return bool(graph.number_of_nodes() <= SPRING_MAX_NODES)
+
+
 def layout_positions(graph: nx.Graph, how: str = "spring", seed: int = 7) -> pd.DataFrame:
     """Node positions for the network chart: ``spring`` (networkx force-directed layout on the
-    shared-project weights, seeded so it is the same on every run) or ``geo`` (lon/lat)."""
+    shared-project weights, seeded so it is the same on every run) or ``geo`` (lon/lat); a graph
+    too large for the spring layout (``spring_fits``) gets the geographic positions."""
     nodes = list(graph.nodes)
-    if how == "geo":
+    if how == "geo" or not spring_fits(graph):
         lon = nx.get_node_attributes(graph, "lon")
         lat = nx.get_node_attributes(graph, "lat")
         xy = {n: (float(lon[n]), float(lat[n])) for n in nodes}

@@ -130,12 +130,14 @@ def city_partners(view: View, member_id: str) -> pd.DataFrame:
 
 def distances_table(members: pd.DataFrame, member_id: str, lang: str) -> pd.DataFrame:
     """Geodesic distance (km, whole) from one city to every other member, nearest first."""
-    d = geo.distances_from(members, member_id)
+    rows, km = geo.distance_order(members, member_id)
     return pd.DataFrame(
         {
-            t("col.city", lang): d[f"name_{lang}"].astype(str),
-            t("col.country", lang): d[f"country_{lang}"].astype(str),
-            t("m.distance_km", lang): d["distance_km"].round(0).astype("int64"),
+            t("col.city", lang): members[f"name_{lang}"].astype(str).to_numpy(dtype=object)[rows],
+            t("col.country", lang): members[f"country_{lang}"]
+            .astype(str)
+            .to_numpy(dtype=object)[rows],
+            t("m.distance_km", lang): km.round(0).astype("int64"),
         }
     )
 
@@ -144,9 +146,10 @@ def partner_bars(view: View, member_id: str, n: int = 10) -> pd.DataFrame:
     """The ``n`` partner cities sharing most projects with one city: member rows plus ``value``
     (shared projects), ready for ``charts.city_bars``."""
     partners = city_partners(view, member_id).head(n)
-    members = view.registry.members.assign(id=lambda d: d["id"].astype(str))
-    top = partners.merge(members, on="id", how="inner")
-    return top.assign(value=top["shared"])
+    cities = view.registry.index.levels["cities"]
+    rows = cities.first_row[[cities.position[i] for i in partners["id"]]]
+    top = view.registry.members.iloc[rows].reset_index(drop=True)
+    return top.assign(id=top["id"].astype(str), value=partners["shared"].to_numpy())
 
 
 def nearest_bars(members: pd.DataFrame, member_id: str, n: int = 10) -> pd.DataFrame:

@@ -135,6 +135,9 @@ layout = (
     )
     or "spring"
 )
+if layout == "spring" and len(spring) > network.SPRING_MAX_NODES:
+    st.caption(t("net.layout.too_many", lang, n=fmt_int(network.SPRING_MAX_NODES, lang)))
+    layout = "geo"
 positions = geographic if layout == "geo" else spring
 widgets.show_chart(
     charts.network_chart(

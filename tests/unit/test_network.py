@@ -287,3 +287,22 @@ def test_network_map_draws_links_with_its_own_title(tiny):
     assert "связей — 5" in charts.alt_text(capped)  # the alt text still counts every link
     empty = charts.network_chart(pd.DataFrame(columns=["id"]), pd.DataFrame(), "ru")
     assert charts.alt_text(empty) == t("app.empty", "ru")
+
+
+def test_a_graph_too_large_for_the_spring_layout_is_placed_by_geography():
+    """Above SPRING_MAX_NODES cities the force-directed layout (which would need scipy and
+    minutes) is not computed: the positions are the cities' longitudes and latitudes."""
+    import networkx as nx
+
+    from mag_data import network
+
+    graph = nx.path_graph(network.SPRING_MAX_NODES + 1)
+    for node in graph.nodes:
+        graph.nodes[node].update(lon=30.0 + node / 100, lat=50.0 + node / 200)
+    positions = network.layout_positions(graph, how="spring")
+    assert list(positions["x"]) == [30.0 + n / 100 for n in graph.nodes]
+    assert list(positions["y"]) == [50.0 + n / 200 for n in graph.nodes]
+    small = nx.path_graph(5)
+    for node in small.nodes:
+        small.nodes[node].update(lon=0.0, lat=0.0)
+    assert network.layout_positions(small, how="spring")["x"].abs().max() > 0  # a real layout

@@ -121,7 +121,7 @@ def _by_geo(view: View, field: str, label: str, extra: list[str]) -> pd.DataFram
             "id": level.ids[shown].astype(str),
             f"{label}_ru": level.label_ru[shown],
             f"{label}_en": level.label_en[shown],
-            **{c: all_members[c].to_numpy()[source] for c in extra},
+            **{c: view.registry.member_array(c)[source] for c in extra},
             "members": members[shown].astype("int64"),
             "population": population[shown].round().astype("int64"),
             "share_of_membership": members[shown] / total if total else 0.0,
@@ -239,9 +239,7 @@ def _city_table(view: View, chosen: np.ndarray | None = None) -> pd.DataFrame:
     """``by_city`` for the view's members at positions ``chosen`` (all when None), in that order."""
     index = view.registry.index
     rows = view.member_rows if chosen is None else view.member_rows[chosen]
-    members = view.registry.members
-    out = pd.DataFrame({c: members[c].to_numpy()[rows] for c in CITY_COLUMNS})
-    out["id"] = out["id"].astype(str)
+    out = pd.DataFrame({c: view.registry.member_array(c)[rows] for c in CITY_COLUMNS})
     projects, _, per_area = _count_arrays(view, "cities")
     codes = index.levels["cities"].codes[rows]
     safe, known = np.where(codes >= 0, codes, 0), codes >= 0

@@ -163,11 +163,15 @@ def _segments(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 
 
 def _link_lines(
-    trace_type: str, a: pd.DataFrame, b: pd.DataFrame, sel: np.ndarray, **props: Any
+    trace_type: str,
+    a: pd.DataFrame | dict[str, np.ndarray],
+    b: pd.DataFrame | dict[str, np.ndarray],
+    sel: np.ndarray,
+    **props: Any,
 ) -> Trace:
     """The links ``sel`` as line segments in one trace, without hover; ``a`` and ``b`` hold the
     positions of the links' two ends in columns named as the trace's (lat/lon or x/y)."""
-    ends = {c: _segments(a[c].to_numpy()[sel], b[c].to_numpy()[sel]) for c in a.columns}
+    ends = {c: _segments(np.asarray(a[c])[sel], np.asarray(b[c])[sel]) for c in a}
     return dict(type=trace_type, **ends, mode="lines", hoverinfo="skip", **props)
 
 
@@ -201,21 +205,22 @@ def _largest_cities(cities: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.Data
 
 def _country_shading(countries: pd.DataFrame, lang: str) -> Trace:
     """Choropleth of member cities per country (``countries``: by_country)."""
-    iso3 = countries["iso_code"].astype("string").map(ISO2_TO_ISO3)
-    shaded = countries.assign(iso3=iso3).dropna(subset=["iso3"])
+    iso3 = [ISO2_TO_ISO3.get(str(code)) for code in countries["iso_code"]]
+    keep = np.array([code is not None for code in iso3], dtype=bool)
+    members = countries["members"].to_numpy()[keep]
     return dict(
         type="choropleth",
-        locations=shaded["iso3"].tolist(),
-        z=shaded["members"].to_numpy(),
+        locations=[code for code in iso3 if code is not None],
+        z=members,
         locationmode="ISO-3",
         colorscale=_CHOROPLETH,
         zmin=0,
-        zmax=max(1, int(shaded["members"].max())) if len(shaded) else 1,
+        zmax=max(1, int(members.max())) if len(members) else 1,
         marker=dict(line=dict(color="#ffffff", width=0.6), opacity=0.8),
         colorbar=dict(
             title=dict(text=t("m.members", lang), side="right"), len=0.5, x=1.0, thickness=12
         ),
-        text=shaded[f"country_{lang}"].to_numpy(),
+        text=countries[f"country_{lang}"].to_numpy()[keep],
         hovertemplate="<b>%{text}</b><br>" + t("m.members", lang) + ": %{z}<extra></extra>",
         name=t("m.members", lang),
         showscale=True,
@@ -224,9 +229,13 @@ def _country_shading(countries: pd.DataFrame, lang: str) -> Trace:
 
 def _map_links(cities: pd.DataFrame, links: pd.DataFrame) -> list[Trace]:
     """Partner links as lines between the cities, one trace per width class (keeps it small)."""
-    pos = cities.set_index("id")[["lat", "lon"]]
-    a = pos.reindex(links["member_id_a"].to_numpy())
-    b = pos.reindex(links["member_id_b"].to_numpy())
+    row = {city: i for i, city in enumerate(cities["id"].astype(str))}
+    lat = np.append(cities["lat"].to_numpy(dtype=float), np.nan)  # a city not shown: no line
+    lon = np.append(cities["lon"].to_numpy(dtype=float), np.nan)
+    ia = np.array([row.get(i, -1) for i in links["member_id_a"].to_numpy(object)], dtype=np.int64)
+    ib = np.array([row.get(i, -1) for i in links["member_id_b"].to_numpy(object)], dtype=np.int64)
+    a = {"lat": lat[ia], "lon": lon[ia]}
+    b = {"lat": lat[ib], "lon": lon[ib]}
     classes = _link_width_class(links["weight"].to_numpy())
     traces = []
     for cls in sorted(set(classes)):
@@ -307,9 +316,10 @@ def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float
         + ": %{customdata[3]}<extra></extra>"
     )
     lat, lon = cities["lat"].to_numpy(), cities["lon"].to_numpy()
+    codes, groups = pd.factorize(cities[key].astype(str).to_numpy(dtype=object), sort=False)
     traces = []
-    for group_id, idx in cities.groupby(cities[key].astype(str), sort=False).groups.items():
-        rows = cities.index.get_indexer(idx)
+    for code, group_id in enumerate(groups):
+        rows = np.flatnonzero(codes == code)
         traces.append(
             dict(
                 type="scattergeo",

@@ -200,18 +200,32 @@ def apply_filter(registry: Registry, f: Filter) -> View:
     )
 
 
+def _option_codes(registry: Registry, f: Filter, level: str) -> np.ndarray:
+    """Codes of one level's values among the members the levels above allow (register order)."""
+    order = list(GEO_FIELDS)
+    above = Filter(**{name: getattr(f, name) for name in order[: order.index(level)]})
+    lv = registry.index.levels[level]
+    present = np.zeros(len(lv) + 1, dtype=bool)
+    present[lv.codes[member_mask(registry, above)]] = True
+    return np.flatnonzero(present[:-1])  # codes number values in order of first appearance
+
+
+def geo_labels(registry: Registry, f: Filter, level: str, lang: str) -> dict[str, str]:
+    """The options of one level (id → label in ``lang``) given the choices above it: what the
+    sidebar lists, without building a frame on every rerun."""
+    lv = registry.index.levels[level]
+    codes = _option_codes(registry, f, level)
+    labels = lv.label_ru if lang == "ru" else lv.label_en
+    return {str(i): str(label) for i, label in zip(lv.ids[codes], labels[codes], strict=True)}
+
+
 def geo_options(registry: Registry, f: Filter, level: str) -> pd.DataFrame:
     """Options of one geographic level given the choices made at the levels above it.
 
     Returns a frame with ``id`` and the ru/en label columns of that level, in register order.
     """
-    order = list(GEO_FIELDS)
-    above = Filter(**{name: getattr(f, name) for name in order[: order.index(level)]})
-    codes = registry.index.levels[level].codes[member_mask(registry, above)]
-    present = np.zeros(len(registry.index.levels[level]) + 1, dtype=bool)
-    present[codes] = True
-    chosen = np.flatnonzero(present[:-1])  # codes number values in order of first appearance
     lv = registry.index.levels[level]
+    chosen = _option_codes(registry, f, level)
     return pd.DataFrame(
         {
             "id": pd.array(lv.ids[chosen], dtype=object).astype(str),
@@ -228,7 +242,10 @@ def prune(registry: Registry, f: Filter) -> Filter:
         chosen = getattr(current, level)
         if not chosen:
             continue
-        allowed = set(geo_options(registry, current, level)["id"])
+        allowed = {
+            str(i)
+            for i in registry.index.levels[level].ids[_option_codes(registry, current, level)]
+        }
         kept = tuple(v for v in chosen if v in allowed)
         if kept != chosen:
             current = replace(current, **{level: kept})

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import config
@@ -68,6 +69,27 @@ class Registry:
     def index(self) -> RegistryIndex:
         """Integer codes and pairs for fast filtering and counting (``mag_data.index``)."""
         return build_index(self.members, self.projects, self.participations, self.areas)
+
+    @functools.cached_property
+    def _member_arrays(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def member_array(self, column: str) -> np.ndarray:
+        """One member column as a numpy array (text as ``str`` objects, a missing value as
+        None), made once: taking a view's rows from it is a plain index, not a pandas step."""
+        cache = self._member_arrays
+        if column not in cache:
+            values = self.members[column]
+            if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(
+                values.dtype
+            ):
+                text = values.astype("string")
+                cache[column] = np.asarray(
+                    [None if v is pd.NA else str(v) for v in text], dtype=object
+                )
+            else:
+                cache[column] = values.to_numpy()
+        return cache[column]
 
     @functools.cached_property
     def year_bounds(self) -> tuple[int, int]:

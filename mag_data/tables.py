@@ -14,24 +14,21 @@ from .registry import Registry
 
 def members_table(view: View, lang: str) -> pd.DataFrame:
     """The member cities of a view: name, country, region, district, population, capital."""
-    m = view.registry.members.iloc[view.member_rows]
+    rows = view.member_rows
+    column = view.registry.member_array
+    year = column("population_year")[rows]
     return pd.DataFrame(
         {
-            t("col.city", lang): m[f"name_{lang}"].astype(str).to_numpy(),
-            t("col.country", lang): m[f"country_{lang}"].astype(str).to_numpy(),
-            t("col.subdivision", lang): m[f"subdivision_{lang}"].astype(str).to_numpy(),
-            t("col.federal_district", lang): m[f"federal_district_{lang}"]
-            .astype("string")
-            .fillna("")
-            .to_numpy(),
-            t("col.population", lang): m["population"].astype("int64").to_numpy(),
+            t("col.city", lang): column(f"name_{lang}")[rows],
+            t("col.country", lang): column(f"country_{lang}")[rows],
+            t("col.subdivision", lang): column(f"subdivision_{lang}")[rows],
+            t("col.federal_district", lang): [
+                v or "" for v in column(f"federal_district_{lang}")[rows]
+            ],
+            t("col.population", lang): column("population")[rows].astype("int64"),
             # A year is a label, not a quantity: kept as text so it is never shown as "2 021".
-            t("col.population_year", lang): m["population_year"]
-            .astype("Int64")
-            .astype("string")
-            .fillna("")
-            .to_numpy(),
-            t("col.capital", lang): m["is_capital"].astype(bool).to_numpy(),
+            t("col.population_year", lang): ["" if pd.isna(y) else str(int(y)) for y in year],
+            t("col.capital", lang): column("is_capital")[rows].astype(bool),
             t("m.projects", lang): agg.city_project_counts(view),
         }
     )
@@ -74,7 +71,7 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
     # Every participation of those projects (integer rows, no id look-ups), minus the city's own.
     shared = index.parts_of_projects(rows)
     shared = shared[index.part_member[shared] != member_row]
-    names = registry.members[f"name_{lang}"].astype(str).to_numpy(dtype=object)
+    names = registry.member_array(f"name_{lang}")
     project, name = index.part_project[shared], names[index.part_member[shared]]
     order = np.lexsort((name.astype(str), project))
     project, name = project[order], name[order]
@@ -133,10 +130,8 @@ def distances_table(members: pd.DataFrame, member_id: str, lang: str) -> pd.Data
     rows, km = geo.distance_order(members, member_id)
     return pd.DataFrame(
         {
-            t("col.city", lang): members[f"name_{lang}"].astype(str).to_numpy(dtype=object)[rows],
-            t("col.country", lang): members[f"country_{lang}"]
-            .astype(str)
-            .to_numpy(dtype=object)[rows],
+            t("col.city", lang): members[f"name_{lang}"].to_numpy(dtype=object)[rows],
+            t("col.country", lang): members[f"country_{lang}"].to_numpy(dtype=object)[rows],
             t("m.distance_km", lang): km.round(0).astype("int64"),
         }
     )
@@ -165,8 +160,10 @@ def _text(value: object) -> str:
 
 def city_facts(registry: Registry, member_id: str, lang: str) -> pd.DataFrame:
     """The facts of one member city as (field, value) text rows, with sources."""
-    members = registry.members
-    city = members.set_index(members["id"].astype(str)).loc[member_id]
+    cities = registry.index.levels["cities"]
+    if member_id not in cities.position:
+        raise KeyError(member_id)
+    city = registry.members.iloc[int(cities.first_row[cities.position[member_id]])]
     aliases = registry.aliases[registry.aliases["member_id"].astype(str) == member_id]["alias"]
     year = _text(city["population_year"])
     population = fmt_int(city["population"], lang) + (f" ({year})" if year else "")

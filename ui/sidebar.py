@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mag_data import Filter, Registry
-from mag_data.filters import GEO_FIELDS, QUERY_KEYS, geo_options, prune
+from mag_data.filters import GEO_FIELDS, QUERY_KEYS, geo_labels, prune
 from mag_data.i18n import DEFAULT_LANG, LANGS, t
 from mag_data.schema import STATUSES
 from mag_data.search import find_members
@@ -212,11 +212,10 @@ def render_filter(registry: Registry, lang: str) -> Filter:
 
     current = _session_filter(registry)
     for level in GEO_FIELDS:
-        options = geo_options(registry, current, level)
-        if level == "federal_districts" and options.empty:
+        labels = geo_labels(registry, current, level, lang)
+        if level == "federal_districts" and not labels:
             st.session_state[KEYS[level]] = []
             continue  # no Russian city in scope: the federal-district level does not apply
-        labels = dict(zip(options["id"], options[f"label_{lang}"].astype(str), strict=True))
         sb.multiselect(
             t(f"filter.{level}", lang),
             options=list(labels),

@@ -9,6 +9,7 @@ from . import aggregations as agg
 from . import geo
 from .filters import Filter, View, project_mask
 from .i18n import fmt_float, fmt_int, t
+from .index import STATUS_ORDER
 from .registry import Registry
 
 
@@ -83,9 +84,14 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
     partners = {
         int(project[a]): ", ".join(name[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
     }
-    areas = registry.areas.set_index("id")[f"name_{lang}"]
-    projects = registry.projects.iloc[rows]
-    area_ids = projects["area_id"].astype(str)
+    areas = dict(
+        zip(
+            registry.areas["id"].astype(str),
+            registry.areas[f"name_{lang}"].astype(str),
+            strict=True,
+        )
+    )
+    projects = registry.projects
     columns = [
         t(k, lang)
         for k in (
@@ -98,24 +104,27 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
             "col.others",
         )
     ]
-    table = pd.DataFrame([], columns=columns)
-    if len(projects):
-        table = pd.DataFrame(
-            {
-                columns[0]: projects[f"title_{lang}"].to_numpy(dtype=object),
-                columns[1]: [areas.get(a, a) for a in area_ids],
-                columns[2]: [t(f"status.{s}", lang) for s in projects["status"].astype(str)],
-                columns[3]: list(projects["start_date"]),
-                columns[4]: list(projects["end_date"]),
-                columns[5]: [t(f"role.{r}", lang) for r in roles],
-                columns[6]: [partners.get(int(row), "") for row in rows],
-            },
-            columns=columns,
-        )
-    for key in ("col.start", "col.end"):
-        table[t(key, lang)] = pd.to_datetime(table[t(key, lang)])
-    return table.sort_values(t("col.start", lang), ascending=False, na_position="last").reset_index(
-        drop=True
+    start = projects["start_date"].to_numpy()[rows]
+    # Latest start first, a project without a start date last; ties keep the register's order.
+    order = np.lexsort((np.arange(len(rows)), np.isnat(start), -start.astype("int64")))
+    rows, start, roles = rows[order], start[order], roles.to_numpy(dtype=object)[order]
+    area_ids = index.area_ids
+    return pd.DataFrame(
+        {
+            columns[0]: projects[f"title_{lang}"].to_numpy(dtype=object)[rows],
+            columns[1]: [
+                areas.get(area_ids[a], "") if a >= 0 else "" for a in index.project_area[rows]
+            ],
+            columns[2]: [
+                t(f"status.{STATUS_ORDER[s]}", lang) if s >= 0 else ""
+                for s in index.project_status[rows]
+            ],
+            columns[3]: pd.to_datetime(start),
+            columns[4]: pd.to_datetime(projects["end_date"].to_numpy()[rows]),
+            columns[5]: [t(f"role.{r}", lang) for r in roles],
+            columns[6]: [partners.get(int(row), "") for row in rows],
+        },
+        columns=columns,
     )
 
 

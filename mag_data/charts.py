@@ -296,8 +296,8 @@ def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float
     label_col = f"{color_by}_{lang}"
     table = palette.COUNTRY_COLORS if color_by == "country" else palette.MACRO_REGION_COLORS
     colors = palette.color_map(cities[key].astype(str), table)
-    pop = cities["population"].astype(float).clip(lower=1)
-    size = (6 + 34 * np.sqrt(pop / pop_max)).to_numpy()
+    pop = np.maximum(cities["population"].to_numpy(dtype=float), 1)
+    size = 6 + 34 * np.sqrt(pop / pop_max)
     projects = cities["projects"] if "projects" in cities else pd.Series(0, index=cities.index)
     custom = np.column_stack(
         [
@@ -382,7 +382,7 @@ def _map_parts(
         "geo": _map_geo(cities, resolution),
         "legend": _legend_below(-0.01, itemsizing="constant"),
     }
-    pop_max = float(cities["population"].astype(float).clip(lower=1).max())
+    pop_max = float(np.maximum(cities["population"].to_numpy(dtype=float), 1).max())
     if len(cities) > MAX_MAP_MARKERS:
         shown, grouped = _largest_cities(cities, MAX_MAP_MARKERS)
         data.append(_city_cells(grouped, pop_max, lang))
@@ -415,9 +415,10 @@ def member_map(
     if cities.empty:
         return empty_figure(lang, title)
     data, layout = _map_parts(cities, lang, color_by, links, countries, resolution)
-    order = cities.sort_values("population", ascending=False)
+    population = cities["population"].to_numpy(dtype=float)
+    order = np.argsort(-population, kind="stable")[:3]  # _top_phrase names the three largest
     alt = f"{title}: {fmt_int(len(cities), lang)}; " + _top_phrase(
-        list(order[f"name_{lang}"]), list(order["population"]), lang
+        list(cities[f"name_{lang}"].to_numpy(dtype=object)[order]), list(population[order]), lang
     )
     return _style(data, layout, title, lang, alt, height=height)
 

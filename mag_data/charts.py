@@ -229,7 +229,7 @@ def _country_shading(countries: pd.DataFrame, lang: str) -> Trace:
 
 def _map_links(cities: pd.DataFrame, links: pd.DataFrame) -> list[Trace]:
     """Partner links as lines between the cities, one trace per width class (keeps it small)."""
-    row = {city: i for i, city in enumerate(cities["id"].astype(str))}
+    row = {str(city): i for i, city in enumerate(cities["id"].to_numpy(dtype=object))}
     lat = np.append(cities["lat"].to_numpy(dtype=float), np.nan)  # a city not shown: no line
     lon = np.append(cities["lon"].to_numpy(dtype=float), np.nan)
     ia = np.array([row.get(i, -1) for i in links["member_id_a"].to_numpy(object)], dtype=np.int64)
@@ -250,36 +250,30 @@ def _map_links(cities: pd.DataFrame, links: pd.DataFrame) -> list[Trace]:
 def _city_cells(grouped: pd.DataFrame, pop_max: float, lang: str) -> Trace:
     """One grey marker per grid cell for the cities not drawn one by one: at the cities' mean
     position, sized by their total population, with their number in the hover card."""
-    lat = grouped["lat"].astype(float).to_numpy()
-    lon = grouped["lon"].astype(float).to_numpy()
-    cell = pd.DataFrame(
-        {
-            "row": np.floor(lat / MAP_CELL_DEGREES[0]),
-            "col": np.floor(lon / MAP_CELL_DEGREES[1]),
-            "lat": lat,
-            "lon": lon,
-            "population": grouped["population"].astype(float).to_numpy(),
-        }
-    )
-    cells = cell.groupby(["row", "col"], sort=False).agg(
-        lat=("lat", "mean"),
-        lon=("lon", "mean"),
-        population=("population", "sum"),
-        n=("lat", "size"),
-    )
-    size = 4 + 34 * np.sqrt(cells["population"].clip(lower=1) / max(pop_max, 1.0))
+    lat = grouped["lat"].to_numpy(dtype=float)
+    lon = grouped["lon"].to_numpy(dtype=float)
+    population = grouped["population"].to_numpy(dtype=float)
+    key = np.floor(lat / MAP_CELL_DEGREES[0]) * 1_000 + np.floor(lon / MAP_CELL_DEGREES[1])
+    cell, _ = pd.factorize(key, sort=False)  # cells in order of their first city
+    n = np.bincount(cell)
+    cells = {
+        "lat": np.bincount(cell, weights=lat) / n,
+        "lon": np.bincount(cell, weights=lon) / n,
+        "population": np.bincount(cell, weights=population),
+    }
+    size = 4 + 34 * np.sqrt(np.maximum(cells["population"], 1) / max(pop_max, 1.0))
     text = [
-        t("chart.map.cell", lang, n=fmt_int(n, lang), population=fmt_int(p, lang))
-        for n, p in zip(cells["n"], cells["population"], strict=True)
+        t("chart.map.cell", lang, n=fmt_int(k, lang), population=fmt_int(p, lang))
+        for k, p in zip(n, cells["population"], strict=True)
     ]
     return dict(
         type="scattergeo",
-        lat=cells["lat"].to_numpy(),
-        lon=cells["lon"].to_numpy(),
+        lat=cells["lat"],
+        lon=cells["lon"],
         mode="markers",
         name=t("chart.map.cells", lang),
         marker=dict(
-            size=size.clip(upper=40).to_numpy(),
+            size=np.minimum(size, 40),
             color=palette.NEUTRAL,
             opacity=0.6,
             line=dict(width=0),

@@ -141,6 +141,12 @@ class View:
         return int(np.count_nonzero(self.project_mask))
 
     @functools.cached_property
+    def memo(self) -> dict[object, object]:
+        """Results derived from this view, computed once per view (several pages' tables share
+        the same per-country and per-city counts); the view itself is per filter."""
+        return {}
+
+    @functools.cached_property
     def member_rows(self) -> np.ndarray:
         """Positions of the view's members in the registry (register order)."""
         return np.flatnonzero(self.member_mask)

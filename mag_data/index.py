@@ -98,9 +98,12 @@ class Pairs:
     of_part: np.ndarray
     level: np.ndarray
     project: np.ndarray
+    one_per_part: bool = False  # every participation is its own pair, numbered as it
 
     def present(self, part_mask: np.ndarray) -> np.ndarray:
         """Boolean over pairs: those with at least one participation in the mask."""
+        if self.one_per_part:  # pair k is participation k: no scatter needed
+            return part_mask
         out = np.zeros(len(self.level), dtype=bool)
         chosen = self.of_part[part_mask]
         out[chosen[chosen >= 0]] = True
@@ -118,6 +121,8 @@ def _pairs(part_project: np.ndarray, part_level: np.ndarray, n_level: int) -> Pa
         of_part=of_part,
         level=firsts % (n_level + 1) - 1,
         project=firsts // (n_level + 1),
+        # (project, city): a city is listed once per project, so pairs are the participations.
+        one_per_part=bool(ok.all()) and np.array_equal(of_part, np.arange(len(key))),
     )
 
 

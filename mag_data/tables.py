@@ -104,14 +104,15 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
             "col.others",
         )
     ]
-    start = projects["start_date"].to_numpy()[rows]
+    start = projects["start_date"].iloc[rows].to_numpy()
     # Latest start first, a project without a start date last; ties keep the register's order.
     order = np.lexsort((np.arange(len(rows)), np.isnat(start), -start.astype("int64")))
     rows, start, roles = rows[order], start[order], roles.to_numpy(dtype=object)[order]
+    mine = projects.iloc[rows]  # the city's projects only: no column of the whole register
     area_ids = index.area_ids
     return pd.DataFrame(
         {
-            columns[0]: projects[f"title_{lang}"].to_numpy(dtype=object)[rows],
+            columns[0]: mine[f"title_{lang}"].to_numpy(dtype=object),
             columns[1]: [
                 areas.get(area_ids[a], "") if a >= 0 else "" for a in index.project_area[rows]
             ],
@@ -120,7 +121,7 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
                 for s in index.project_status[rows]
             ],
             columns[3]: pd.to_datetime(start),
-            columns[4]: pd.to_datetime(projects["end_date"].to_numpy()[rows]),
+            columns[4]: pd.to_datetime(mine["end_date"].to_numpy()),
             columns[5]: [t(f"role.{r}", lang) for r in roles],
             columns[6]: [partners.get(int(row), "") for row in rows],
         },

@@ -33,13 +33,18 @@ def _compute_counts(view: View, field: str) -> tuple[np.ndarray, np.ndarray, np.
     index = view.registry.index
     n = len(index.levels[field])
     n_areas = len(index.area_ids)
-    x = view.participation_mask
-    codes = index.part_levels[field][x]
-    participations = np.bincount(codes[codes >= 0], minlength=n)
+    rows = view.part_rows
+    codes = index.part_levels[field][rows]
+    known = codes >= 0
+    participations = np.bincount(codes[known], minlength=n)
     pairs = index.pairs[field]
-    present = pairs.present(x)
-    level, area = pairs.level[present], index.project_area[pairs.project[present]]
+    if pairs.one_per_part:  # the view's pairs are its participations
+        level, project = codes[known], index.part_project[rows[known]]
+    else:
+        present = pairs.present(view.participation_mask)
+        level, project = pairs.level[present], pairs.project[present]
     projects = np.bincount(level, minlength=n)
+    area = index.project_area[project]
     ok = area >= 0
     per_area = np.bincount(level[ok] * n_areas + area[ok], minlength=n * n_areas)
     return projects, participations, per_area.reshape(n, n_areas)
@@ -161,8 +166,7 @@ def by_area(view: View) -> pd.DataFrame:
     p = view.project_mask
     area, status, cross = index.project_area[p], index.project_status[p], index.project_cross[p]
     ok = area >= 0
-    # Participations per area: weights instead of a masked copy of a million codes (2× faster).
-    per_area = np.bincount(index.part_area + 1, weights=view.participation_mask, minlength=n + 1)
+    per_area = np.bincount(index.part_area[view.part_rows] + 1, minlength=n + 1)
     projects = np.bincount(area[ok], minlength=n)
     cross_border = np.bincount(area[ok & cross], minlength=n)
     both = ok & (status >= 0)
@@ -178,7 +182,7 @@ def by_area(view: View) -> pd.DataFrame:
             "name_en": areas["name_en"].to_numpy(),
             "projects": projects.astype("int64"),
             "cross_border": cross_border.astype("int64"),
-            "participations": per_area[1:].round().astype("int64"),
+            "participations": per_area[1:].astype("int64"),
             **{name: split[:, i].astype("int64") for i, name in enumerate(STATUS_ORDER)},
             "cross_border_share": share,
         }
@@ -253,8 +257,8 @@ def _city_table(view: View, chosen: np.ndarray | None = None) -> pd.DataFrame:
     codes = index.levels["cities"].codes[rows]
     safe, known = np.where(codes >= 0, codes, 0), codes >= 0
     out["projects"] = np.where(known, projects[safe], 0).astype("int64")
-    lead = view.participation_mask & index.part_lead
-    led = np.bincount(index.part_member[lead], minlength=index.n_members)
+    parts = view.part_rows
+    led = np.bincount(index.part_member[parts[index.part_lead[parts]]], minlength=index.n_members)
     out["led"] = led[rows].astype("int64")
     for i, area in enumerate(index.area_ids):
         out[f"area:{area}"] = np.where(known, per_area[safe, i], 0).astype("int64")

@@ -147,6 +147,12 @@ class View:
         return {}
 
     @functools.cached_property
+    def part_rows(self) -> np.ndarray:
+        """Positions of the view's participations (gathering by position is ~3× cheaper than
+        masking a million rows again for every count)."""
+        return np.flatnonzero(self.participation_mask)
+
+    @functools.cached_property
     def member_rows(self) -> np.ndarray:
         """Positions of the view's members in the registry (register order)."""
         return np.flatnonzero(self.member_mask)

@@ -123,7 +123,11 @@ def _wait_for_page(page: Page, first: str = TITLE) -> dict[str, float]:
 
 
 def measure(
-    folder: Path, pages: dict[str, str], log_file: Path, cache: Path | None = None
+    folder: Path,
+    pages: dict[str, str],
+    log_file: Path,
+    cache: Path | None = None,
+    script: Path = ROOT / "serve.py",
 ) -> BrowserResult:
     """Start the app on ``folder``, measure cold start, bytes per page and peak RSS.
 
@@ -135,7 +139,7 @@ def measure(
     base = f"http://127.0.0.1:{port}"
     cmd = [
         str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable,
-        "-m", "streamlit", "run", str(ROOT / "serve.py"),
+        "-m", "streamlit", "run", str(script),
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",

@@ -6,6 +6,7 @@ generated; the analysis around it is written by hand and kept.
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,14 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str]]:
                     _verdict(n <= MAX_PAGE_BYTES_AT_LARGEST, f"{_mb(n)} MB"),
                 )
             )
+    ref_runs = [
+        r["cold_start_s"]
+        for r in results.get("reference_cold_start", [])
+        if r.get("cold_start_s") is not None
+    ]
+    reference = (
+        f" (a minimal Streamlit page: {_s(statistics.median(ref_runs))} s)" if ref_runs else ""
+    )
     for size, data in sizes.items():
         for key, what in (
             ("browser", "restart, register unchanged"),
@@ -97,7 +106,7 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str]]:
                     f"cold start to first paint ≤ {MAX_COLD_START_S:.0f} s at {size} ({what})",
                     _verdict(
                         None if cold is None else cold <= MAX_COLD_START_S,
-                        f"{_s(cold)} s; every chart drawn at {_s(drawn)} s",
+                        f"{_s(cold)} s; every chart drawn at {_s(drawn)} s{reference}",
                     ),
                 )
             )
@@ -216,6 +225,21 @@ def markdown(results: dict[str, Any]) -> str:
             f"{_s(steps.get('script_done'))} | {_s(steps.get('charts_drawn'))} | "
             f"{'—' if rss is None else f'{rss:,.0f}'} | {_mb(b.get('static_bytes'))} |"
         )
+    for i, ref in enumerate(results.get("reference_cold_start", [])):
+        steps = ref.get("cold_steps", {})
+        lines.append(
+            f"| reference page, run {i + 1} | {_s(ref.get('server_ready_s'))} | "
+            f"{_s(steps.get('page_loaded'))} | {_s(steps.get('connected'))} | "
+            f"**{_s(ref.get('cold_start_s'))}** | "
+            f"{_s(steps.get('script_done'))} | {_s(steps.get('charts_drawn'))} | — | — |"
+        )
+    if results.get("reference_cold_start"):
+        lines += [
+            "",
+            "*Reference page*: `benchmarks/minimal_app.py` (a title, five metrics, one small "
+            "chart, one table, one sidebar widget; no data), started the same way: what "
+            "Streamlit and Chromium alone take on this machine.",
+        ]
     pages = list(results.get("pages", []))
     lines += [
         "",

@@ -184,6 +184,20 @@ def main(argv: list[str] | None = None) -> int:
                 entry["deck"] = timing
                 _log(f"  {timing}")
         (args.out / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    if not args.no_browser:
+        # Reference: the cold start of a minimal page (title, metrics, one chart, one table)
+        # on the same machine, three times: Streamlit's and Chromium's own share.
+        reference = [
+            browser.measure(
+                args.out / "registers" / "today",
+                {},
+                args.out / f"server-reference-{i}.log",
+                script=Path(__file__).resolve().parent / "minimal_app.py",
+            ).as_dict()
+            for i in range(3)
+        ]
+        results["reference_cold_start"] = reference
+        _log(f"  reference page first paint {[r['cold_start_s'] for r in reference]}")
     results["machine"]["load_end"] = os.getloadavg()[0]
     results["total_seconds"] = time.perf_counter() - started
     (args.out / "results.json").write_text(json.dumps(results, indent=1, default=str))

@@ -90,7 +90,7 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str]]:
         if r.get("cold_start_s") is not None
     ]
     reference = (
-        f" (a minimal Streamlit page: {_s(statistics.median(ref_runs))} s)" if ref_runs else ""
+        f"; a minimal Streamlit page: {_s(statistics.median(ref_runs))} s" if ref_runs else ""
     )
     for size, data in sizes.items():
         for key, what in (

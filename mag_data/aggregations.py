@@ -41,7 +41,7 @@ def _compute_counts(view: View, field: str) -> tuple[np.ndarray, np.ndarray, np.
     if pairs.one_per_part:  # the view's pairs are its participations
         level, project = codes[known], index.part_project[rows[known]]
     else:
-        present = pairs.present(view.participation_mask)
+        present = pairs.present(rows)
         level, project = pairs.level[present], pairs.project[present]
     projects = np.bincount(level, minlength=n)
     area = index.project_area[project]
@@ -248,18 +248,40 @@ def city_project_counts(view: View) -> np.ndarray:
     return _per_member(view, projects).astype("int64")
 
 
+def plain_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A frame of plain arrays; text stays in ``object`` columns (converting 10,000 strings to
+    Arrow per column costs milliseconds, and nothing downstream needs Arrow text)."""
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
+            for name, values in columns.items()
+        }
+    )
+
+
 def _city_table(view: View, chosen: np.ndarray | None = None) -> pd.DataFrame:
     """``by_city`` for the view's members at positions ``chosen`` (all when None), in that order."""
     index = view.registry.index
     rows = view.member_rows if chosen is None else view.member_rows[chosen]
-    out = pd.DataFrame({c: view.registry.member_array(c)[rows] for c in CITY_COLUMNS})
+    out = plain_frame({c: view.registry.member_array(c)[rows] for c in CITY_COLUMNS})
     projects, _, per_area = _count_arrays(view, "cities")
     codes = index.levels["cities"].codes[rows]
     safe, known = np.where(codes >= 0, codes, 0), codes >= 0
     out["projects"] = np.where(known, projects[safe], 0).astype("int64")
-    parts = view.part_rows
-    led = np.bincount(index.part_member[parts[index.part_lead[parts]]], minlength=index.n_members)
-    out["led"] = led[rows].astype("int64")
+    if chosen is None:  # every member: one pass over the view's participations
+        parts = view.part_rows
+        lead = index.part_member[parts[index.part_lead[parts]]]
+        out["led"] = np.bincount(lead, minlength=index.n_members)[rows].astype("int64")
+    else:  # a few members: only their own participations
+        member_rows, offsets = index.member_parts
+        mask, is_lead = view.participation_mask, index.part_lead
+        out["led"] = np.array(
+            [
+                int(np.count_nonzero(mask[own] & is_lead[own]))
+                for own in (member_rows[offsets[r] : offsets[r + 1]] for r in rows)
+            ],
+            dtype="int64",
+        )
     for i, area in enumerate(index.area_ids):
         out[f"area:{area}"] = np.where(known, per_area[safe, i], 0).astype("int64")
     return out

@@ -100,12 +100,10 @@ class Pairs:
     project: np.ndarray
     one_per_part: bool = False  # every participation is its own pair, numbered as it
 
-    def present(self, part_mask: np.ndarray) -> np.ndarray:
-        """Boolean over pairs: those with at least one participation in the mask."""
-        if self.one_per_part:  # pair k is participation k: no scatter needed
-            return part_mask
+    def present(self, part_rows: np.ndarray) -> np.ndarray:
+        """Boolean over pairs: those with at least one of the participations ``part_rows``."""
         out = np.zeros(len(self.level), dtype=bool)
-        chosen = self.of_part[part_mask]
+        chosen = self.of_part[part_rows]
         out[chosen[chosen >= 0]] = True
         return out
 
@@ -234,6 +232,15 @@ class RegistryIndex:
         lengths = ends - starts
         within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         return np.asarray(rows[np.repeat(starts, lengths) + within], dtype=np.int64)
+
+    @functools.cached_property
+    def member_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Participation rows grouped by member: (rows, offsets), as ``project_parts``."""
+        ok = self.part_member >= 0
+        rows = np.flatnonzero(ok)
+        rows = rows[np.argsort(self.part_member[rows], kind="stable")]
+        counts = np.bincount(self.part_member[ok], minlength=self.n_members)
+        return rows, np.r_[0, np.cumsum(counts)]
 
     @functools.cached_property
     def links(self) -> Links:

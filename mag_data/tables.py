@@ -18,17 +18,18 @@ def members_table(view: View, lang: str) -> pd.DataFrame:
     rows = view.member_rows
     column = view.registry.member_array
     year = column("population_year")[rows]
-    return pd.DataFrame(
+    text = lambda values: np.asarray(values, dtype=object)  # noqa: E731
+    return agg.plain_frame(
         {
             t("col.city", lang): column(f"name_{lang}")[rows],
             t("col.country", lang): column(f"country_{lang}")[rows],
             t("col.subdivision", lang): column(f"subdivision_{lang}")[rows],
-            t("col.federal_district", lang): [
-                v or "" for v in column(f"federal_district_{lang}")[rows]
-            ],
+            t("col.federal_district", lang): text(
+                [v or "" for v in column(f"federal_district_{lang}")[rows]]
+            ),
             t("col.population", lang): column("population")[rows].astype("int64"),
             # A year is a label, not a quantity: kept as text so it is never shown as "2 021".
-            t("col.population_year", lang): ["" if pd.isna(y) else str(int(y)) for y in year],
+            t("col.population_year", lang): text(["" if pd.isna(y) else str(int(y)) for y in year]),
             t("col.capital", lang): column("is_capital")[rows].astype(bool),
             t("m.projects", lang): agg.city_project_counts(view),
         }

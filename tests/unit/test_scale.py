@@ -289,3 +289,19 @@ def test_participations_of_projects_come_from_the_index(registry):
         p for pid in projects for p in parts["project_id"].astype(str) if p == ids.iloc[pid]
     )
     assert got == expected
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
+def test_top_cities_are_the_head_of_by_city(registry, f):
+    """The top cities (computed for a few rows only) carry the same numbers as ``by_city``."""
+    view = apply_filter(registry, f)
+    cities = agg.by_city(view).set_index("id")
+    for area in (None, "social"):
+        top = agg.top_cities(view, n=7, area_id=area)
+        col = "projects" if area is None else f"area:{area}"
+        ranked = cities[cities[col] > 0].assign(order=range(int((cities[col] > 0).sum())))
+        expected = ranked.sort_values([col, "order"], ascending=[False, True]).head(7)
+        assert list(top["id"]) == list(expected.index)
+        for column in ("projects", "led", col):
+            assert list(top[column]) == list(expected[column]), column
+        assert list(top["value"]) == list(expected[col])

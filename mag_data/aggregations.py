@@ -33,20 +33,24 @@ def _compute_counts(view: View, field: str) -> tuple[np.ndarray, np.ndarray, np.
     index = view.registry.index
     n = len(index.levels[field])
     n_areas = len(index.area_ids)
-    rows = view.part_rows
-    codes = index.part_levels[field][rows]
-    known = codes >= 0
-    participations = np.bincount(codes[known], minlength=n)
     pairs = index.pairs[field]
-    if pairs.one_per_part:  # the view's pairs are its participations
-        level, project = codes[known], index.part_project[rows[known]]
-    else:
+    if pairs.one_per_part or view.geographic:
+        rows = view.part_rows
+        codes = index.part_levels[field][rows]
+        participations = np.bincount(codes[codes >= 0], minlength=n)
+        if pairs.one_per_part:  # the view's pairs are its participations: projects = rows
+            keys = index.level_area_keys(field)[rows]
+            per_area = np.bincount(keys[keys >= 0], minlength=n * n_areas)
+            return participations, participations, per_area.reshape(n, n_areas)
         present = pairs.present(rows)
-        level, project = pairs.level[present], pairs.project[present]
-    projects = np.bincount(level, minlength=n)
-    area = index.project_area[project]
-    ok = area >= 0
-    per_area = np.bincount(level[ok] * n_areas + area[ok], minlength=n * n_areas)
+    else:  # no geographic choice: a project's participations are all in the view or none
+        present = view.project_mask[pairs.project]
+        participations = np.bincount(
+            pairs.level[present], weights=index.pair_part_counts(field)[present], minlength=n
+        ).astype(np.int64)
+    projects = np.bincount(pairs.level[present], minlength=n)
+    keys = index.pair_area_keys(field)[present]
+    per_area = np.bincount(keys[keys >= 0], minlength=n * n_areas)
     return projects, participations, per_area.reshape(n, n_areas)
 
 
@@ -81,8 +85,10 @@ class Headline:
 
 
 def _status_counts(view: View) -> np.ndarray:
-    status = view.registry.index.project_status[view.project_mask]
-    return np.bincount(status[status >= 0], minlength=len(STATUS_ORDER))
+    if "status" not in view.memo:
+        status = view.registry.index.project_status[view.project_rows]
+        view.memo["status"] = np.bincount(status[status >= 0], minlength=len(STATUS_ORDER))
+    return view.memo["status"]  # type: ignore[return-value]
 
 
 def headline(view: View) -> Headline:
@@ -102,7 +108,7 @@ def headline(view: View) -> Headline:
         active=int(status[1]),
         completed=int(status[2]),
         cross_border_share=(
-            float(index.project_cross[view.project_mask].mean()) if n_projects else None
+            float(index.project_cross[view.project_rows].mean()) if n_projects else None
         ),
     )
 
@@ -163,10 +169,15 @@ def by_area(view: View) -> pd.DataFrame:
     index = view.registry.index
     areas = view.registry.areas
     n = len(index.area_ids)
-    p = view.project_mask
+    p = view.project_rows
     area, status, cross = index.project_area[p], index.project_status[p], index.project_cross[p]
     ok = area >= 0
-    per_area = np.bincount(index.part_area[view.part_rows] + 1, minlength=n + 1)
+    if view.geographic:
+        per_area = np.bincount(index.part_area[view.part_rows] + 1, minlength=n + 1)
+    else:  # every participation of the view's projects: counted per project, not per row
+        per_area = np.bincount(
+            area + 1, weights=index.project_part_counts[p], minlength=n + 1
+        ).astype(np.int64)
     projects = np.bincount(area[ok], minlength=n)
     cross_border = np.bincount(area[ok & cross], minlength=n)
     both = ok & (status >= 0)
@@ -193,8 +204,8 @@ def by_year(view: View) -> pd.DataFrame:
     """Projects started per year and area, every year of the range present (zeros kept)."""
     index = view.registry.index
     area_ids = index.area_ids
-    p = view.project_mask
-    if not p.any():
+    p = view.project_rows
+    if not len(p):
         return pd.DataFrame(columns=["year", "area_id", "projects"])
     lo, hi = view.filter.years or view.registry.year_bounds
     year, area = index.project_year[p], index.project_area[p]

@@ -152,6 +152,16 @@ class View:
         masking a million rows again for every count)."""
         return np.flatnonzero(self.participation_mask)
 
+    @property
+    def geographic(self) -> bool:
+        """True when the filter chooses any region, country, district or city."""
+        return any(getattr(self.filter, name) for name in GEO_FIELDS)
+
+    @functools.cached_property
+    def project_rows(self) -> np.ndarray:
+        """Positions of the view's projects in the registry."""
+        return np.flatnonzero(self.project_mask)
+
     @functools.cached_property
     def member_rows(self) -> np.ndarray:
         """Positions of the view's members in the registry (register order)."""

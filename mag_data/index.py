@@ -234,6 +234,57 @@ class RegistryIndex:
         return np.asarray(rows[np.repeat(starts, lengths) + within], dtype=np.int64)
 
     @functools.cached_property
+    def _level_area_keys(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def level_area_keys(self, field: str) -> np.ndarray:
+        """Per participation: its member's code at ``field`` × number of areas + its project's
+        area position (-1 when either is unknown), made on first use: one gather and one
+        ``bincount`` then give distinct projects per (value, area) where pairs are the
+        participations themselves."""
+        keys = self._level_area_keys
+        if field not in keys:
+            level, area = self.part_levels[field], self.part_area
+            keys[field] = np.where(
+                (level >= 0) & (area >= 0), level * len(self.area_ids) + area, -1
+            )
+        return keys[field]
+
+    @functools.cached_property
+    def project_part_counts(self) -> np.ndarray:
+        """Participations per project (row), for views without a geographic choice."""
+        ok = self.part_project >= 0
+        return np.bincount(self.part_project[ok], minlength=self.n_projects)
+
+    @functools.cached_property
+    def _pair_part_counts(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def pair_part_counts(self, field: str) -> np.ndarray:
+        """Participations per (project, value) pair of ``field``, made on first use."""
+        counts = self._pair_part_counts
+        if field not in counts:
+            of_part = self.pairs[field].of_part
+            counts[field] = np.bincount(
+                of_part[of_part >= 0], minlength=len(self.pairs[field].level)
+            )
+        return counts[field]
+
+    @functools.cached_property
+    def _pair_area_keys(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def pair_area_keys(self, field: str) -> np.ndarray:
+        """Per (project, value) pair of ``field``: value code × number of areas + the project's
+        area position (-1 when unknown), made on first use."""
+        keys = self._pair_area_keys
+        if field not in keys:
+            pairs = self.pairs[field]
+            area = self.project_area[pairs.project]
+            keys[field] = np.where(area >= 0, pairs.level * len(self.area_ids) + area, -1)
+        return keys[field]
+
+    @functools.cached_property
     def member_parts(self) -> tuple[np.ndarray, np.ndarray]:
         """Participation rows grouped by member: (rows, offsets), as ``project_parts``."""
         ok = self.part_member >= 0

@@ -2,8 +2,8 @@
 
 A filter becomes three boolean masks (members, projects, participations) built from small
 look-up tables indexed by integer codes; every count of a view is a ``numpy.bincount`` over the
-masked codes. Nothing here depends on the filter: ``RegistryIndex`` is computed the first time a
-registry is filtered (``Registry.index``) and shared by every view of it.
+masked codes. Nothing here depends on the filter: ``RegistryIndex`` is computed while the
+registry is loaded (``Registry.index``; a few parts on first use) and shared by every view of it.
 
 Distinct counts ("projects per country", a project with three Kazan partners counting once) use
 *pairs*: every participation belongs to one (project, country) pair, numbered densely once here;
@@ -197,7 +197,6 @@ class RegistryIndex:
 
     levels: dict[str, Level]  # filter field → Level over the members
     population: np.ndarray  # per member, 0 where unknown
-    has_population: np.ndarray
     list_group: np.ndarray  # per member (large where missing)
     area_ids: list[str]
     project_area: np.ndarray  # per project: position in area_ids, -1 unknown
@@ -350,7 +349,6 @@ def build_index(
     return RegistryIndex(
         levels=levels,
         population=population.fillna(0).to_numpy(dtype=np.int64),
-        has_population=population.notna().to_numpy(dtype=bool),
         list_group=pd.to_numeric(members["list_group"], errors="coerce")
         .fillna(np.iinfo(np.int32).max)
         .to_numpy(dtype=np.int64),

@@ -286,6 +286,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "net.layout": {"ru": "Расположение узлов", "en": "Node layout"},
     "net.layout.spring": {"ru": "по связям", "en": "by links"},
     "net.layout.geo": {"ru": "по географии", "en": "by geography"},
+    "net.estimated": {
+        "ru": "Больше {n} городов в сети: посредничество оценено по выборке из {k} городов, "
+        "кластеры найдены методом Лувена.",
+        "en": "More than {n} cities in the network: betweenness is estimated from a sample of "
+        "{k} cities and clusters come from the Louvain method.",
+    },
     "net.layout.too_many": {
         "ru": "Больше {n} городов в сети: узлы расположены по географии.",
         "en": "More than {n} cities in the network: nodes are placed by geography.",

@@ -76,15 +76,32 @@ def cooperation_graph(view: View) -> nx.Graph:
     return graph_from_links(view.members, partner_links(view))
 
 
+# Above this many cities, exact betweenness and greedy modularity take minutes (a 1,000-city,
+# 100,000-link graph: ~2 min); betweenness is then estimated from BETWEENNESS_SAMPLE source
+# cities and clusters come from the Louvain method, both seeded (~5 s there). Every register of
+# today's size is computed exactly.
+EXACT_MAX_NODES = 300
+BETWEENNESS_SAMPLE = 32
+SEED = 7
+
+
+def is_estimated(graph: nx.Graph) -> bool:
+    """True when betweenness and clusters of this graph are estimated (see EXACT_MAX_NODES)."""
+    return bool(graph.number_of_nodes() > EXACT_MAX_NODES)
+
+
 def _clusters(graph: nx.Graph) -> dict[str, int]:
     """Cluster number (1 = largest) of every node that has a partner, from networkx's greedy
-    modularity communities on the weighted graph. Deterministic: the algorithm has no random
-    step, and clusters are numbered by size, then by their first member in register order."""
+    modularity communities on the weighted graph (Louvain, seeded, above EXACT_MAX_NODES).
+    Deterministic; clusters are numbered by size, then by their first member in register order."""
     linked = graph.subgraph([n for n in graph.nodes if graph.degree(n) > 0])
     if linked.number_of_edges() == 0:
         return {}
     order = {node: i for i, node in enumerate(graph.nodes)}
-    communities = greedy_modularity_communities(linked, weight="weight")
+    if is_estimated(graph):
+        communities = nx.community.louvain_communities(linked, weight="weight", seed=SEED)
+    else:
+        communities = greedy_modularity_communities(linked, weight="weight")
     ranked = sorted(communities, key=lambda c: (-len(c), min(order[n] for n in c)))
     return {node: i for i, community in enumerate(ranked, start=1) for node in community}
 
@@ -93,14 +110,19 @@ def city_indicators(graph: nx.Graph, members: pd.DataFrame, weighted: bool = Tru
     """One row per member city (in the order of ``members``) with the member columns plus:
 
     ``degree`` (partner cities), ``weighted_degree`` (sum of shared projects over partners),
-    ``betweenness`` (networkx, normalised 0..1; path length 1/weight when ``weighted``),
+    ``betweenness`` (networkx, normalised 0..1; path length 1/weight when ``weighted``;
+    estimated from a sample of cities above ``EXACT_MAX_NODES``),
     ``cluster`` (greedy modularity community number, <NA> for a city without partners),
     ``domestic_partners`` and ``cross_border_partners`` (partners in the same / another country).
     Cities of ``members`` missing from the graph get zeros.
     """
     base = _member_records(members)
     betweenness = nx.betweenness_centrality(
-        graph, weight="distance" if weighted else None, normalized=True
+        graph,
+        k=BETWEENNESS_SAMPLE if is_estimated(graph) else None,
+        weight="distance" if weighted else None,
+        normalized=True,
+        seed=SEED,
     )
     clusters = _clusters(graph)
     country = nx.get_node_attributes(graph, "country_id")

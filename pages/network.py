@@ -135,6 +135,15 @@ layout = (
     )
     or "spring"
 )
+if len(spring) > network.EXACT_MAX_NODES:
+    st.caption(
+        t(
+            "net.estimated",
+            lang,
+            n=fmt_int(network.EXACT_MAX_NODES, lang),
+            k=fmt_int(network.BETWEENNESS_SAMPLE, lang),
+        )
+    )
 if layout == "spring" and len(spring) > network.SPRING_MAX_NODES:
     st.caption(t("net.layout.too_many", lang, n=fmt_int(network.SPRING_MAX_NODES, lang)))
     layout = "geo"

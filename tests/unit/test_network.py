@@ -306,3 +306,33 @@ def test_a_graph_too_large_for_the_spring_layout_is_placed_by_geography():
     for node in small.nodes:
         small.nodes[node].update(lon=0.0, lat=0.0)
     assert network.layout_positions(small, how="spring")["x"].abs().max() > 0  # a real layout
+
+
+def test_a_large_network_is_estimated_and_still_finds_its_clusters_and_bridge():
+    """Above EXACT_MAX_NODES cities betweenness is sampled and clusters come from Louvain:
+    two cliques joined by one link are still two clusters, the bridge ends still lead."""
+    import networkx as nx
+
+    from mag_data import network
+
+    size = network.EXACT_MAX_NODES // 2 + 1
+    graph = nx.Graph()
+    for side in ("a", "b"):
+        names = [f"{side}{i:03d}" for i in range(size)]
+        graph.add_nodes_from(names, country_id=side)
+        graph.add_edges_from(
+            (x, y, {"weight": 1, "distance": 1.0})
+            for i, x in enumerate(names)
+            for y in names[i + 1 :]
+        )
+    graph.add_edge("a000", "b000", weight=1, distance=1.0)
+    assert network.is_estimated(graph)
+    clusters = network._clusters(graph)
+    assert {clusters[f"a{i:03d}"] for i in range(size)} == {clusters["a000"]}
+    assert {clusters[f"b{i:03d}"] for i in range(size)} == {clusters["b000"]}
+    assert clusters["a000"] != clusters["b000"]
+    betweenness = nx.betweenness_centrality(
+        graph, k=network.BETWEENNESS_SAMPLE, weight="distance", normalized=True, seed=network.SEED
+    )
+    top = sorted(betweenness, key=betweenness.get, reverse=True)[:2]
+    assert set(top) == {"a000", "b000"}

@@ -81,17 +81,24 @@ if goto in PAGES and nav.url_path != PAGES[goto].url_path:
     target = PAGES[goto]
     st.switch_page(target, query_params=sidebar.session_url_params(registry, lang, target.url_path))
 
-current = sidebar.render_filter(registry, lang)
+# The page runs before the filter's widgets are drawn (from the same session state), so that
+# the browser paints the page's title and figures first; the sidebar's order is unchanged.
+current = sidebar.prepare_filter(registry)
 state.set_context(
     state.Context(
         registry=registry, filter=current, view=state.get_view(registry, current), lang=lang
     )
 )
+state.run_page(nav)
+
+drawn = sidebar.render_filter(registry, lang)
 st.sidebar.caption(t("app.sources", lang))
 if registry.warnings:
     with st.sidebar.expander(t("app.warnings", lang)):
         widgets.show_problems(list(registry.warnings), lang)
 
-state.run_page(nav)
-
-sidebar.sync_url(current, lang, nav.url_path)
+sidebar.sync_url(drawn, lang, nav.url_path)
+if drawn != current and not st.session_state.pop("_filter_rerun", False):
+    # Drawing the widgets changed the filter (should not happen): show the page once more.
+    st.session_state["_filter_rerun"] = True
+    st.rerun()

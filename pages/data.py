@@ -427,16 +427,16 @@ if stored_hash is None:
         "# or: export MAG_ADMIN_PASSWORD_HASH='scrypt$...'",
         language="bash",
     )
-    st.stop()
+    state.end_page()
 try:
     auth.parse_hash(stored_hash)
 except ValueError:
     st.error(t("data.bad_hash", lang), icon="⛔")
-    st.stop()
+    state.end_page()
 editor = st.session_state.get(USER_KEY)
 if editor is None:
     sign_in_section(stored_hash)
-    st.stop()
+    state.end_page()
 
 c1, c2 = st.columns([4, 1], vertical_alignment="center")
 c1.success(t("data.signed_in", lang, name=editor), icon="🔓")

@@ -20,7 +20,7 @@ widgets.illustrative_notice(registry, lang)
 
 if view.n_members == 0:
     widgets.empty_notice(lang)
-    st.stop()
+    state.end_page()
 
 left, right = st.columns(2)
 with left:

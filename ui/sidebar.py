@@ -186,11 +186,28 @@ def render_language() -> str:
     return st.session_state.get(LANG_KEY) or DEFAULT_LANG
 
 
+def prepare_filter(registry: Registry) -> Filter:
+    """The Filter of this run, read from the session state before the widgets are drawn.
+
+    The app runs the page first and draws the filter after it (``render_filter``): the browser
+    then paints the page's title and figures before it builds the sidebar's widgets, about a
+    second sooner on a first visit. The state is normalised here as the widgets need it.
+    """
+    if _year_range(st.session_state.get(YEARS_KEY)) is None:
+        # Not a range (e.g. lost on a page switch): back to all years before the slider is drawn.
+        st.session_state[YEARS_KEY] = registry.year_bounds
+    f = _session_filter(registry)
+    if f.federal_districts and not geo_labels(registry, f, "federal_districts", DEFAULT_LANG):
+        # No Russian city in scope: the federal-district level does not apply.
+        st.session_state[KEYS["federal_districts"]] = []
+        f = _session_filter(registry)
+    return f
+
+
 def render_filter(registry: Registry, lang: str) -> Filter:
     """Draw the filter in the sidebar and return the Filter it describes."""
     sb = st.sidebar
     if _year_range(st.session_state.get(YEARS_KEY)) is None:
-        # Not a range (e.g. lost on a page switch): back to all years before the slider is drawn.
         st.session_state[YEARS_KEY] = registry.year_bounds
     sb.subheader(t("filter.title", lang))
     sb.text_input(
@@ -263,6 +280,7 @@ def render_filter(registry: Registry, lang: str) -> Filter:
 
 __all__ = [
     "QUERY_KEYS",
+    "prepare_filter",
     "render_filter",
     "render_language",
     "seed_from_url",

@@ -6,6 +6,7 @@ import os
 import runpy
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -69,11 +70,23 @@ def set_context(ctx: Context) -> None:
 IN_ROUTER = "_in_router"
 
 
+class PageEnd(Exception):
+    """A page has nothing more to show (``end_page``); the router goes on after it."""
+
+
+def end_page() -> NoReturn:
+    """End the current page here. Unlike ``st.stop()``, the router still draws what follows the
+    page (the sidebar filter is drawn after the page), so the user can change the filter."""
+    raise PageEnd
+
+
 def run_page(nav) -> None:
     """Run the page chosen by ``st.navigation``, marking that the router is running."""
     st.session_state[IN_ROUTER] = True
     try:
         nav.run()
+    except PageEnd:
+        pass
     finally:
         st.session_state[IN_ROUTER] = False
 
@@ -99,6 +112,7 @@ __all__ = [
     "Context",
     "DataValidationError",
     "context",
+    "end_page",
     "get_registry",
     "get_view",
     "lang",

@@ -18,6 +18,8 @@ from mag_data.export import to_csv_bytes, to_xlsx_bytes
 from mag_data.i18n import fmt_float, fmt_int, fmt_pct, problems_table, t
 from mag_data.problems import DataValidationError, Problem
 
+from .state import end_page
+
 EXPORT_FORMAT = "export_format"  # session key read by chart_config: "png" or "svg"
 EXPORT_FORMATS = ("png", "svg")
 
@@ -129,7 +131,7 @@ def page_start(ctx, title_key: str, needs: str = "members") -> None:
     illustrative_notice(ctx.registry, ctx.lang)
     if getattr(ctx.view, f"n_{needs}") == 0:
         empty_notice(ctx.lang)
-        st.stop()
+        end_page()
     if ctx.view.n_projects == 0:
         st.info(t("app.no_projects", ctx.lang), icon="🔎")
 

@@ -98,7 +98,8 @@ if registry.warnings:
         widgets.show_problems(list(registry.warnings), lang)
 
 sidebar.sync_url(drawn, lang, nav.url_path)
-if drawn != current and not st.session_state.pop("_filter_rerun", False):
+just_reran = st.session_state.pop("_filter_rerun", False)
+if drawn != current and not just_reran:
     # Drawing the widgets changed the filter (should not happen): show the page once more.
     st.session_state["_filter_rerun"] = True
     st.rerun()

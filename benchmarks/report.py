@@ -113,6 +113,17 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def _cold_row(label: str, measured: dict[str, Any], extra: str = "— | —") -> str:
+    """One row of the cold-start table: the steps of a first load, first paint in bold."""
+    steps = measured.get("cold_steps", {})
+    return (
+        f"| {label} | {_s(measured.get('server_ready_s'))} | "
+        f"{_s(steps.get('page_loaded'))} | {_s(steps.get('connected'))} | "
+        f"**{_s(measured.get('cold_start_s'))}** | "
+        f"{_s(steps.get('script_done'))} | {_s(steps.get('charts_drawn'))} | {extra} |"
+    )
+
+
 def markdown(results: dict[str, Any]) -> str:
     """The generated section: machine, registers, reruns, browser, deck, budgets."""
     m = results["machine"]
@@ -208,31 +219,13 @@ def markdown(results: dict[str, Any]) -> str:
     for size, data in results["sizes"].items():
         first = data.get("browser_first_start")
         if first:
-            steps = first.get("cold_steps", {})
-            lines.append(
-                f"| {size}, first start (no snapshot) | {_s(first.get('server_ready_s'))} | "
-                f"{_s(steps.get('page_loaded'))} | {_s(steps.get('connected'))} | "
-                f"**{_s(first.get('cold_start_s'))}** | "
-                f"{_s(steps.get('script_done'))} | {_s(steps.get('charts_drawn'))} | — | — |"
-            )
+            lines.append(_cold_row(f"{size}, first start (no snapshot)", first))
         b = data.get("browser", {})
-        steps = b.get("cold_steps", {})
         rss = b.get("peak_rss_mb")
-        lines.append(
-            f"| {size}{', restart' if first else ''} | {_s(b.get('server_ready_s'))} | "
-            f"{_s(steps.get('page_loaded'))} | {_s(steps.get('connected'))} | "
-            f"**{_s(b.get('cold_start_s'))}** | "
-            f"{_s(steps.get('script_done'))} | {_s(steps.get('charts_drawn'))} | "
-            f"{'—' if rss is None else f'{rss:,.0f}'} | {_mb(b.get('static_bytes'))} |"
-        )
+        extra = f"{'—' if rss is None else f'{rss:,.0f}'} | {_mb(b.get('static_bytes'))}"
+        lines.append(_cold_row(f"{size}{', restart' if first else ''}", b, extra))
     for i, ref in enumerate(results.get("reference_cold_start", [])):
-        steps = ref.get("cold_steps", {})
-        lines.append(
-            f"| reference page, run {i + 1} | {_s(ref.get('server_ready_s'))} | "
-            f"{_s(steps.get('page_loaded'))} | {_s(steps.get('connected'))} | "
-            f"**{_s(ref.get('cold_start_s'))}** | "
-            f"{_s(steps.get('script_done'))} | {_s(steps.get('charts_drawn'))} | — | — |"
-        )
+        lines.append(_cold_row(f"reference page, run {i + 1}", ref))
     if results.get("reference_cold_start"):
         lines += [
             "",

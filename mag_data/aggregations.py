@@ -54,21 +54,6 @@ def _compute_counts(view: View, field: str) -> tuple[np.ndarray, np.ndarray, np.
     return projects, participations, per_area.reshape(n, n_areas)
 
 
-def _counts_by(view: View, field: str) -> pd.DataFrame:
-    """Per value of a geographic level (str index, only values with participations): distinct
-    ``projects``, ``participations`` and distinct projects per cooperation area (``area:<id>``)."""
-    index = view.registry.index
-    projects, participations, per_area = _count_arrays(view, field)
-    out = pd.DataFrame(
-        per_area,
-        index=pd.Index(index.levels[field].ids.astype(str)),
-        columns=[f"area:{a}" for a in index.area_ids],
-    )
-    out.insert(0, "participations", participations)
-    out.insert(0, "projects", projects)
-    return out[participations > 0].astype("int64")
-
-
 @dataclass(frozen=True)
 class Headline:
     """The headline figures of a view."""

@@ -85,9 +85,10 @@ BETWEENNESS_SAMPLE = 32
 SEED = 7
 
 
-def is_estimated(graph: nx.Graph) -> bool:
-    """True when betweenness and clusters of this graph are estimated (see EXACT_MAX_NODES)."""
-    return bool(graph.number_of_nodes() > EXACT_MAX_NODES)
+def is_estimated(n_nodes: int) -> bool:
+    """True when betweenness and clusters of a graph of ``n_nodes`` cities are estimated
+    (see EXACT_MAX_NODES)."""
+    return n_nodes > EXACT_MAX_NODES
 
 
 def _clusters(graph: nx.Graph) -> dict[str, int]:
@@ -98,7 +99,7 @@ def _clusters(graph: nx.Graph) -> dict[str, int]:
     if linked.number_of_edges() == 0:
         return {}
     order = {node: i for i, node in enumerate(graph.nodes)}
-    if is_estimated(graph):
+    if is_estimated(graph.number_of_nodes()):
         communities = nx.community.louvain_communities(linked, weight="weight", seed=SEED)
     else:
         communities = greedy_modularity_communities(linked, weight="weight")
@@ -119,7 +120,7 @@ def city_indicators(graph: nx.Graph, members: pd.DataFrame, weighted: bool = Tru
     base = _member_records(members)
     betweenness = nx.betweenness_centrality(
         graph,
-        k=BETWEENNESS_SAMPLE if is_estimated(graph) else None,
+        k=BETWEENNESS_SAMPLE if is_estimated(graph.number_of_nodes()) else None,
         weight="distance" if weighted else None,
         normalized=True,
         seed=SEED,
@@ -225,9 +226,10 @@ def left_out(view: View) -> pd.DataFrame:
 SPRING_MAX_NODES = 500
 
 
-def spring_fits(graph: nx.Graph) -> bool:
-    """True when the force-directed layout is drawn for this graph (see SPRING_MAX_NODES)."""
-    return bool(graph.number_of_nodes() <= SPRING_MAX_NODES)
+def spring_fits(n_nodes: int) -> bool:
+    """True when the force-directed layout is drawn for a graph of ``n_nodes`` cities (see
+    SPRING_MAX_NODES)."""
+    return n_nodes <= SPRING_MAX_NODES
 
 
 def layout_positions(graph: nx.Graph, how: str = "spring", seed: int = 7) -> pd.DataFrame:
@@ -235,7 +237,7 @@ def layout_positions(graph: nx.Graph, how: str = "spring", seed: int = 7) -> pd.
     shared-project weights, seeded so it is the same on every run) or ``geo`` (lon/lat); a graph
     too large for the spring layout (``spring_fits``) gets the geographic positions."""
     nodes = list(graph.nodes)
-    if how == "geo" or not spring_fits(graph):
+    if how == "geo" or not spring_fits(len(nodes)):
         lon = nx.get_node_attributes(graph, "lon")
         lat = nx.get_node_attributes(graph, "lat")
         xy = {n: (float(lon[n]), float(lat[n])) for n in nodes}

@@ -135,7 +135,7 @@ layout = (
     )
     or "spring"
 )
-if len(spring) > network.EXACT_MAX_NODES:
+if network.is_estimated(len(spring)):  # one position per city of the graph
     st.caption(
         t(
             "net.estimated",
@@ -144,7 +144,7 @@ if len(spring) > network.EXACT_MAX_NODES:
             k=fmt_int(network.BETWEENNESS_SAMPLE, lang),
         )
     )
-if layout == "spring" and len(spring) > network.SPRING_MAX_NODES:
+if layout == "spring" and not network.spring_fits(len(spring)):
     st.caption(t("net.layout.too_many", lang, n=fmt_int(network.SPRING_MAX_NODES, lang)))
     layout = "geo"
 positions = geographic if layout == "geo" else spring

@@ -205,10 +205,9 @@ def prepare_filter(registry: Registry) -> Filter:
 
 
 def render_filter(registry: Registry, lang: str) -> Filter:
-    """Draw the filter in the sidebar and return the Filter it describes."""
+    """Draw the filter in the sidebar (after ``prepare_filter`` normalised its state) and return
+    the Filter it describes."""
     sb = st.sidebar
-    if _year_range(st.session_state.get(YEARS_KEY)) is None:
-        st.session_state[YEARS_KEY] = registry.year_bounds
     sb.subheader(t("filter.title", lang))
     sb.text_input(
         t("filter.search", lang),

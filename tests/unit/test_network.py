@@ -326,7 +326,7 @@ def test_a_large_network_is_estimated_and_still_finds_its_clusters_and_bridge():
             for y in names[i + 1 :]
         )
     graph.add_edge("a000", "b000", weight=1, distance=1.0)
-    assert network.is_estimated(graph)
+    assert network.is_estimated(graph.number_of_nodes())
     clusters = network._clusters(graph)
     assert {clusters[f"a{i:03d}"] for i in range(size)} == {clusters["a000"]}
     assert {clusters[f"b{i:03d}"] for i in range(size)} == {clusters["b000"]}

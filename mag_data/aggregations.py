@@ -19,6 +19,24 @@ from .filters import View
 from .index import STATUS_ORDER
 
 
+def plain_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A frame of plain arrays; text stays in ``object`` columns (converting 10,000 strings to
+    Arrow per column costs milliseconds, and nothing downstream needs Arrow text). The index is
+    given, so pandas does not align the text columns' Series with one another."""
+    index = pd.RangeIndex(len(next(iter(columns.values()))) if columns else 0)
+    return pd.DataFrame(
+        {
+            name: (
+                pd.Series(values, index=index, dtype=object, copy=False)
+                if values.dtype == object
+                else values
+            )
+            for name, values in columns.items()
+        },
+        index=index,
+    )
+
+
 def _count_arrays(view: View, field: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per code of a geographic level ("countries", "macro_regions", "cities"): distinct
     projects, participations, and distinct projects per area (codes × areas), from the masks.
@@ -120,22 +138,20 @@ def _by_geo(view: View, field: str, label: str, extra: list[str]) -> pd.DataFram
     all_members = view.registry.members
     total = len(all_members)
     source = level.first_row[shown]
-    out = pd.DataFrame(
-        {
-            "id": level.ids[shown].astype(str),
-            f"{label}_ru": level.label_ru[shown],
-            f"{label}_en": level.label_en[shown],
-            **{c: view.registry.member_array(c)[source] for c in extra},
-            "members": members[shown].astype("int64"),
-            "population": population[shown].round().astype("int64"),
-            "share_of_membership": members[shown] / total if total else 0.0,
-            "projects": projects[shown].astype("int64"),
-            "participations": participations[shown].astype("int64"),
-        }
-    )
+    columns = {
+        "id": level.ids[shown],
+        f"{label}_ru": level.label_ru[shown],
+        f"{label}_en": level.label_en[shown],
+        **{c: view.registry.member_array(c)[source] for c in extra},
+        "members": members[shown].astype("int64"),
+        "population": population[shown].round().astype("int64"),
+        "share_of_membership": members[shown] / total if total else np.zeros(len(shown)),
+        "projects": projects[shown].astype("int64"),
+        "participations": participations[shown].astype("int64"),
+    }
     for i, area in enumerate(index.area_ids):
-        out[f"area:{area}"] = per_area[shown, i].astype("int64")
-    return out
+        columns[f"area:{area}"] = per_area[shown, i].astype("int64")
+    return plain_frame(columns)
 
 
 def by_country(view: View) -> pd.DataFrame:
@@ -171,11 +187,11 @@ def by_area(view: View) -> pd.DataFrame:
     split = split.reshape(n, n_status)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(projects > 0, cross_border / np.maximum(projects, 1), np.nan)
-    return pd.DataFrame(
+    return plain_frame(
         {
-            "id": list(index.area_ids),
-            "name_ru": areas["name_ru"].to_numpy(),
-            "name_en": areas["name_en"].to_numpy(),
+            "id": np.asarray(index.area_ids, dtype=object),
+            "name_ru": areas["name_ru"].to_numpy(dtype=object),
+            "name_en": areas["name_en"].to_numpy(dtype=object),
             "projects": projects.astype("int64"),
             "cross_border": cross_border.astype("int64"),
             "participations": per_area[1:].astype("int64"),
@@ -199,7 +215,7 @@ def by_year(view: View) -> pd.DataFrame:
     counts = np.bincount(
         (year[ok] - lo) * len(area_ids) + area[ok], minlength=n_years * len(area_ids)
     )
-    return pd.DataFrame(
+    return plain_frame(
         {
             "year": np.repeat(np.arange(lo, hi + 1, dtype=np.int64), len(area_ids)),
             "area_id": np.tile(np.asarray(area_ids, dtype=object), n_years),
@@ -211,7 +227,9 @@ def by_year(view: View) -> pd.DataFrame:
 def by_status(view: View) -> pd.DataFrame:
     """Distinct projects per status, in status order."""
     counts = _status_counts(view)
-    return pd.DataFrame({"status": list(STATUS_ORDER), "projects": counts.astype("int64")})
+    return plain_frame(
+        {"status": np.asarray(STATUS_ORDER, dtype=object), "projects": counts.astype("int64")}
+    )
 
 
 CITY_COLUMNS = [
@@ -244,34 +262,27 @@ def city_project_counts(view: View) -> np.ndarray:
     return _per_member(view, projects).astype("int64")
 
 
-def plain_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """A frame of plain arrays; text stays in ``object`` columns (converting 10,000 strings to
-    Arrow per column costs milliseconds, and nothing downstream needs Arrow text)."""
-    return pd.DataFrame(
-        {
-            name: pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
-            for name, values in columns.items()
-        }
-    )
-
-
-def _city_table(view: View, chosen: np.ndarray | None = None) -> pd.DataFrame:
-    """``by_city`` for the view's members at positions ``chosen`` (all when None), in that order."""
+def _city_table(
+    view: View, chosen: np.ndarray | None = None, extra: dict[str, np.ndarray] | None = None
+) -> pd.DataFrame:
+    """``by_city`` for the view's members at positions ``chosen`` (all when None), in that order,
+    with the ``extra`` columns (one value per chosen member) at the end. The frame is built in
+    one go: adding columns one by one costs pandas a re-index each time."""
     index = view.registry.index
     rows = view.member_rows if chosen is None else view.member_rows[chosen]
-    out = plain_frame({c: view.registry.member_array(c)[rows] for c in CITY_COLUMNS})
+    columns = {c: view.registry.member_array(c)[rows] for c in CITY_COLUMNS}
     projects, _, per_area = _count_arrays(view, "cities")
     codes = index.levels["cities"].codes[rows]
     safe, known = np.where(codes >= 0, codes, 0), codes >= 0
-    out["projects"] = np.where(known, projects[safe], 0).astype("int64")
+    columns["projects"] = np.where(known, projects[safe], 0).astype("int64")
     if chosen is None:  # every member: one pass over the view's participations
         parts = view.part_rows
         lead = index.part_member[parts[index.part_lead[parts]]]
-        out["led"] = np.bincount(lead, minlength=index.n_members)[rows].astype("int64")
+        columns["led"] = np.bincount(lead, minlength=index.n_members)[rows].astype("int64")
     else:  # a few members: only their own participations
         member_rows, offsets = index.member_parts
         mask, is_lead = view.participation_mask, index.part_lead
-        out["led"] = np.array(
+        columns["led"] = np.array(
             [
                 int(np.count_nonzero(mask[own] & is_lead[own]))
                 for own in (member_rows[offsets[r] : offsets[r + 1]] for r in rows)
@@ -279,8 +290,8 @@ def _city_table(view: View, chosen: np.ndarray | None = None) -> pd.DataFrame:
             dtype="int64",
         )
     for i, area in enumerate(index.area_ids):
-        out[f"area:{area}"] = np.where(known, per_area[safe, i], 0).astype("int64")
-    return out
+        columns[f"area:{area}"] = np.where(known, per_area[safe, i], 0).astype("int64")
+    return plain_frame(columns | (extra or {}))
 
 
 def by_city(view: View) -> pd.DataFrame:
@@ -297,10 +308,10 @@ def area_country_matrix(view: View) -> pd.DataFrame:
     codes = pd.unique(codes[codes >= 0])  # first appearance in the view
     _, _, per_area = _count_arrays(view, "countries")
     matrix = per_area[codes].T.ravel()
-    return pd.DataFrame(
+    return plain_frame(
         {
             "area_id": np.repeat(np.asarray(areas, dtype=object), len(codes)),
-            "country_id": np.tile(level.ids[codes].astype(str), len(areas)),
+            "country_id": np.tile(level.ids[codes], len(areas)),
             "projects": matrix.astype("int64"),
         }
     )
@@ -310,13 +321,14 @@ def top_cities(view: View, n: int = 10, area_id: str | None = None) -> pd.DataFr
     """The ``n`` cities with most distinct projects (in one area if given); ties by list order."""
     index = view.registry.index
     if area_id is not None and area_id not in index.area_ids:
-        return _city_table(view, np.zeros(0, dtype=np.int64)).assign(value=0)
+        none = np.zeros(0, dtype=np.int64)
+        return _city_table(view, none, {"value": none})
     projects, _, per_area = _count_arrays(view, "cities")
     counts = projects if area_id is None else per_area[:, index.area_ids.index(area_id)]
     value = _per_member(view, counts)
     ranked = np.flatnonzero(value > 0)
     ranked = ranked[np.lexsort((ranked, -value[ranked]))][:n]
-    return _city_table(view, ranked).assign(value=value[ranked].astype("int64"))
+    return _city_table(view, ranked, {"value": value[ranked].astype("int64")})
 
 
 def _link_order(weights: np.ndarray, limit: int | None) -> np.ndarray:

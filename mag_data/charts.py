@@ -104,6 +104,14 @@ def _integer_ticks(max_value: float) -> dict[str, Any]:
     return dict(tickformat=",d")
 
 
+def _text(column: pd.Series) -> np.ndarray:
+    """An id or label column as an array of ``str`` (one conversion, whatever the dtype)."""
+    values: np.ndarray = column.to_numpy(dtype=object)
+    if all(type(v) is str for v in values):
+        return values
+    return np.asarray([str(v) for v in values], dtype=object)
+
+
 def _legend_below(y: float, **props: Any) -> dict[str, Any]:
     """A horizontal legend under the plot, left-aligned, its top at ``y`` (paper units)."""
     return dict(orientation="h", yanchor="top", y=y, x=0.0, **props)
@@ -126,17 +134,23 @@ def _corner_note(text: str, top: bool, **props: Any) -> dict[str, Any]:
     )
 
 
-def _hbars(x: pd.Series, y: pd.Series, colors: list[str], text: list[str], ids: pd.Series) -> Trace:
+def _hbars(
+    x: pd.Series | np.ndarray,
+    y: pd.Series | np.ndarray,
+    colors: list[str],
+    text: list[str],
+    ids: pd.Series | np.ndarray,
+) -> Trace:
     """Horizontal bars labelled with ``text``; each bar carries its id for click-to-filter."""
     return dict(
         type="bar",
-        x=x.to_numpy(),
-        y=y.to_numpy(),
+        x=np.asarray(x),
+        y=np.asarray(y),
         orientation="h",
         marker=dict(color=colors),
         text=text,
         textposition="auto",
-        customdata=ids.to_numpy(),
+        customdata=np.asarray(ids),
         hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
     )
 
@@ -551,7 +565,8 @@ def _stacked_layout(**axes: dict[str, Any]) -> Layout:
 def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
     """Projects per cooperation area, stacked by status."""
     title = t("chart.areas", lang)
-    if areas.empty or areas["projects"].sum() == 0:
+    projects = areas["projects"].to_numpy()
+    if areas.empty or projects.sum() == 0:
         return empty_figure(lang, title)
     names = areas[f"name_{lang}"].to_numpy()
     data = [
@@ -567,11 +582,11 @@ def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
         for status in STATUS_ORDER
     ]
     layout = _stacked_layout(
-        xaxis=_axis(t("m.projects", lang), **_integer_ticks(float(areas["projects"].max()))),
+        xaxis=_axis(t("m.projects", lang), **_integer_ticks(float(projects.max()))),
         yaxis=_axis(autorange="reversed"),
     )
-    top = areas.sort_values("projects", ascending=False)
-    alt = f"{title}. " + _top_phrase(list(top[f"name_{lang}"]), list(top["projects"]), lang, n=4)
+    top = np.argsort(-projects, kind="stable")
+    alt = f"{title}. " + _top_phrase(list(names[top]), list(projects[top]), lang, n=4)
     return _style(data, layout, title, lang, alt, height=380)
 
 
@@ -580,14 +595,14 @@ def area_country_heatmap(
 ) -> go.Figure:
     """Heat map of distinct projects per cooperation area × country."""
     title = t("chart.heatmap", lang)
-    if matrix.empty or matrix["projects"].sum() == 0:
-        return empty_figure(lang, title)
-    cell_area = matrix["area_id"].astype(str).to_numpy(dtype=object)
-    cell_country = matrix["country_id"].astype(str).to_numpy(dtype=object)
     cell_projects = matrix["projects"].to_numpy()
-    area_names = dict(zip(areas["id"].astype(str), areas[f"name_{lang}"].astype(str), strict=True))
+    if matrix.empty or cell_projects.sum() == 0:
+        return empty_figure(lang, title)
+    cell_area = _text(matrix["area_id"])
+    cell_country = _text(matrix["country_id"])
+    area_names = dict(zip(_text(areas["id"]), _text(areas[f"name_{lang}"]), strict=True))
     country_names = dict(
-        zip(countries["id"].astype(str), countries[f"country_{lang}"].astype(str), strict=True)
+        zip(_text(countries["id"]), _text(countries[f"country_{lang}"]), strict=True)
     )
     area_ids = [a for a in area_names if a in set(cell_area)]
     country_ids = [c for c in country_names if c in set(cell_country)]
@@ -629,15 +644,13 @@ def area_country_heatmap(
 def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
     """Projects started per year, stacked by cooperation area."""
     title = t("chart.years", lang)
-    if years.empty or years["projects"].sum() == 0:
+    projects = years["projects"].to_numpy()
+    if years.empty or projects.sum() == 0:
         return empty_figure(lang, title)
     data = []
     year = years["year"].to_numpy()
-    area = years["area_id"].astype(str).to_numpy(dtype=object)
-    projects = years["projects"].to_numpy()
-    for area_id, name in zip(
-        areas["id"].astype(str), areas[f"name_{lang}"].astype(str), strict=True
-    ):
+    area = _text(years["area_id"])
+    for area_id, name in zip(_text(areas["id"]), _text(areas[f"name_{lang}"]), strict=True):
         sub = area == area_id
         data.append(
             dict(
@@ -665,23 +678,25 @@ def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
 def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
     """Projects by status."""
     title = t("chart.status", lang)
-    if statuses["projects"].sum() == 0:
+    counts = statuses["projects"].to_numpy()
+    if counts.sum() == 0:
         return empty_figure(lang, title)
     # Statuses with no project get no slice (their 0 % labels would pile up at the top).
-    statuses = statuses[statuses["projects"] > 0]
-    labels = [t(f"status.{s}", lang) for s in statuses["status"]]
+    shown = counts > 0
+    status, counts = _text(statuses["status"])[shown], counts[shown]
+    labels = [t(f"status.{s}", lang) for s in status]
     donut = dict(
         type="pie",
         labels=labels,
-        values=statuses["projects"].to_numpy(),
+        values=counts,
         hole=0.55,
         sort=False,
-        marker=dict(colors=[palette.STATUS_COLORS[s] for s in statuses["status"]]),
+        marker=dict(colors=[palette.STATUS_COLORS[s] for s in status]),
         texttemplate="%{value}<br>%{percent:.1%}",
         hovertemplate="%{label}: %{value}<extra></extra>",
     )
     alt = f"{title}. " + ", ".join(
-        f"{lab}: {fmt_int(v, lang)}" for lab, v in zip(labels, statuses["projects"], strict=True)
+        f"{lab}: {fmt_int(v, lang)}" for lab, v in zip(labels, counts, strict=True)
     )
     return _style([donut], {}, title, lang, alt, height=380)
 
@@ -693,22 +708,25 @@ def city_bars(
     axis is titled ``x_title`` (default: projects) and has whole-number ticks."""
     if cities.empty:
         return empty_figure(lang, title)
-    data = cities.iloc[::-1]
-    colors = palette.color_map(data["country_id"].astype(str), palette.COUNTRY_COLORS)
+    # Largest first in the frame, drawn from the bottom up: every column reversed.
+    values = cities[value].to_numpy()
+    names = cities[f"name_{lang}"].to_numpy()
+    country = _text(cities["country_id"])[::-1]
+    colors = palette.color_map(country, palette.COUNTRY_COLORS)
     bars = _hbars(
-        data[value],
-        data[f"name_{lang}"],
-        [colors[str(c)] for c in data["country_id"]],
-        [fmt_int(v, lang) for v in data[value]],
-        data["id"].astype(str),
+        values[::-1],
+        names[::-1],
+        [colors[c] for c in country],
+        [fmt_int(v, lang) for v in values[::-1]],
+        _text(cities["id"])[::-1],
     )
     x_title = x_title if x_title is not None else t("m.projects", lang)
     layout = {
-        "xaxis": _axis(x_title, **_integer_ticks(float(data[value].max()))),
+        "xaxis": _axis(x_title, **_integer_ticks(float(values.max()))),
         "yaxis": _axis(""),
     }
-    alt = f"{title}. " + _top_phrase(list(cities[f"name_{lang}"]), list(cities[value]), lang)
-    return _style([bars], layout, title, lang, alt, height=max(300, 36 * len(data) + 120))
+    alt = f"{title}. " + _top_phrase(list(names), list(values), lang)
+    return _style([bars], layout, title, lang, alt, height=max(300, 36 * len(values) + 120))
 
 
 def headline_alt(h: Headline, lang: str) -> str:

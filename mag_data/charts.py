@@ -209,11 +209,11 @@ def empty_figure(lang: str, title: str = "") -> go.Figure:
 
 def _largest_cities(cities: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``n`` most populous cities (list order kept) and the others."""
-    ranked = cities.assign(_order=np.arange(len(cities))).sort_values(
-        ["population", "_order"], ascending=[False, True], kind="stable"
-    )
+    population = cities["population"].to_numpy(dtype=float)
+    # Most populous first, ties (and missing populations, last) in list order.
+    ranked = np.lexsort((np.arange(len(cities)), np.isnan(population), -population))
     keep = np.zeros(len(cities), dtype=bool)
-    keep[ranked["_order"].to_numpy()[:n]] = True
+    keep[ranked[:n]] = True
     return cities[keep], cities[~keep]
 
 
@@ -243,11 +243,11 @@ def _country_shading(countries: pd.DataFrame, lang: str) -> Trace:
 
 def _map_links(cities: pd.DataFrame, links: pd.DataFrame) -> list[Trace]:
     """Partner links as lines between the cities, one trace per width class (keeps it small)."""
-    row = {str(city): i for i, city in enumerate(cities["id"].to_numpy(dtype=object))}
+    ids = pd.Index(_text(cities["id"]))
     lat = np.append(cities["lat"].to_numpy(dtype=float), np.nan)  # a city not shown: no line
     lon = np.append(cities["lon"].to_numpy(dtype=float), np.nan)
-    ia = np.array([row.get(i, -1) for i in links["member_id_a"].to_numpy(object)], dtype=np.int64)
-    ib = np.array([row.get(i, -1) for i in links["member_id_b"].to_numpy(object)], dtype=np.int64)
+    ia = ids.get_indexer(_text(links["member_id_a"]))  # -1 (the NaN slot) if not shown
+    ib = ids.get_indexer(_text(links["member_id_b"]))
     a = {"lat": lat[ia], "lon": lon[ia]}
     b = {"lat": lat[ib], "lon": lon[ib]}
     classes = _link_width_class(links["weight"].to_numpy())
@@ -276,10 +276,13 @@ def _city_cells(grouped: pd.DataFrame, pop_max: float, lang: str) -> Trace:
         "population": np.bincount(cell, weights=population),
     }
     size = 4 + 34 * np.sqrt(np.maximum(cells["population"], 1) / max(pop_max, 1.0))
-    text = [
-        t("chart.map.cell", lang, n=fmt_int(k, lang), population=fmt_int(p, lang))
-        for k, p in zip(n, cells["population"], strict=True)
-    ]
+    text = np.array(
+        [
+            t("chart.map.cell", lang, n=fmt_int(k, lang), population=fmt_int(p, lang))
+            for k, p in zip(n, cells["population"], strict=True)
+        ],
+        dtype=str,
+    )
     return dict(
         type="scattergeo",
         lat=cells["lat"],
@@ -303,19 +306,22 @@ def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float
     key = "country_id" if color_by == "country" else "macro_region_id"
     label_col = f"{color_by}_{lang}"
     table = palette.COUNTRY_COLORS if color_by == "country" else palette.MACRO_REGION_COLORS
-    colors = palette.color_map(cities[key].astype(str), table)
-    pop = np.maximum(cities["population"].to_numpy(dtype=float), 1)
-    size = 6 + 34 * np.sqrt(pop / pop_max)
-    projects = cities["projects"] if "projects" in cities else pd.Series(0, index=cities.index)
+    group = _text(cities[key])
+    colors = palette.color_map(group, table)
+    population = cities["population"].to_numpy()
+    size = 6 + 34 * np.sqrt(np.maximum(population.astype(float), 1) / pop_max)
+    projects = cities["projects"].to_numpy() if "projects" in cities else np.zeros(len(cities))
+    # Fixed-width text, not Python objects: the figure deep-copies its data, element by element
+    # for an object array (1,500 cities × 5 fields), in one block for a text array.
     custom = np.column_stack(
         [
-            cities[f"name_{lang}"].astype(str),
-            cities[f"country_{lang}"].astype(str),
-            [fmt_int(p, lang) for p in cities["population"]],
+            _text(cities[f"name_{lang}"]),
+            _text(cities[f"country_{lang}"]),
+            [fmt_int(p, lang) for p in population],
             [fmt_int(p, lang) for p in projects],
-            cities["id"].astype(str),
+            _text(cities["id"]),
         ]
-    )
+    ).astype(str)
     hover = (
         "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
         + t("col.population", lang)
@@ -324,7 +330,8 @@ def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float
         + ": %{customdata[3]}<extra></extra>"
     )
     lat, lon = cities["lat"].to_numpy(), cities["lon"].to_numpy()
-    codes, groups = pd.factorize(cities[key].astype(str).to_numpy(dtype=object), sort=False)
+    labels = _text(cities[label_col])
+    codes, groups = pd.factorize(group, sort=False)
     traces = []
     for code, group_id in enumerate(groups):
         rows = np.flatnonzero(codes == code)
@@ -334,7 +341,7 @@ def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float
                 lat=lat[rows],
                 lon=lon[rows],
                 mode="markers",
-                name=str(cities[label_col].iloc[rows[0]]),
+                name=labels[rows[0]],
                 marker=dict(
                     size=size[rows],
                     color=colors[group_id],

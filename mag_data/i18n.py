@@ -984,12 +984,9 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
 
 
 def _group(int_text: str, sep: str) -> str:
-    out = []
-    while len(int_text) > 3:
-        out.append(int_text[-3:])
-        int_text = int_text[:-3]
-    out.append(int_text)
-    return sep.join(reversed(out))
+    """Digits grouped by three with ``sep`` (Python's own grouping, then the separator)."""
+    grouped = f"{int(int_text):,}"
+    return grouped if sep == "," else grouped.replace(",", sep)
 
 
 def fmt_int(value: float | int | None, lang: str = DEFAULT_LANG) -> str:
@@ -997,8 +994,7 @@ def fmt_int(value: float | int | None, lang: str = DEFAULT_LANG) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     n = int(round(float(value)))
-    sign = "-" if n < 0 else ""
-    return sign + _group(str(abs(n)), NBSP if lang == "ru" else ",")
+    return f"{n:,}" if lang != "ru" else f"{n:,}".replace(",", NBSP)
 
 
 def fmt_float(value: float | None, digits: int = 1, lang: str = DEFAULT_LANG) -> str:

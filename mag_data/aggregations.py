@@ -52,20 +52,25 @@ def _compute_counts(view: View, field: str) -> tuple[np.ndarray, np.ndarray, np.
     n = len(index.levels[field])
     n_areas = len(index.area_ids)
     pairs = index.pairs[field]
-    if pairs.one_per_part or view.geographic:
-        rows = view.part_rows
-        codes = index.part_levels[field][rows]
-        participations = np.bincount(codes[codes >= 0], minlength=n)
-        if pairs.one_per_part:  # the view's pairs are its participations: projects = rows
-            keys = index.level_area_keys(field)[rows]
-            per_area = np.bincount(keys[keys >= 0], minlength=n * n_areas)
-            return participations, participations, per_area.reshape(n, n_areas)
-        present = pairs.present(rows)
-    else:  # no geographic choice: a project's participations are all in the view or none
-        present = view.project_mask[pairs.project]
-        participations = np.bincount(
-            pairs.level[present], weights=index.pair_part_counts(field)[present], minlength=n
-        ).astype(np.int64)
+    if not view.geographic:  # whole cells of projects: running totals, no pass over the rows
+        cells, (groups, slots) = index.cells, view.cells
+        projects_running, parts_running = index.running_counts(field)
+        per_area = np.zeros((n, n_areas), dtype=np.int64)
+        for a in range(n_areas):
+            per_area[:, a] = cells.total(projects_running, groups & (cells.group_area == a), slots)
+        return (
+            cells.total(projects_running, groups, slots),
+            cells.total(parts_running, groups, slots),
+            per_area,
+        )
+    rows = view.part_rows
+    codes = index.part_levels[field][rows]
+    participations = np.bincount(codes[codes >= 0], minlength=n)
+    if pairs.one_per_part:  # the view's pairs are its participations: projects = rows
+        keys = index.level_area_keys(field)[rows]
+        per_area = np.bincount(keys[keys >= 0], minlength=n * n_areas)
+        return participations, participations, per_area.reshape(n, n_areas)
+    present = pairs.present(rows)
     projects = np.bincount(pairs.level[present], minlength=n)
     keys = index.pair_area_keys(field)[present]
     per_area = np.bincount(keys[keys >= 0], minlength=n * n_areas)
@@ -275,7 +280,11 @@ def _city_table(
     codes = index.levels["cities"].codes[rows]
     safe, known = np.where(codes >= 0, codes, 0), codes >= 0
     columns["projects"] = np.where(known, projects[safe], 0).astype("int64")
-    if chosen is None:  # every member: one pass over the view's participations
+    if chosen is None and not view.geographic:  # every member: the leads of the view's projects
+        lead_project, lead_member = index.lead_parts
+        lead = lead_member[view.project_mask[lead_project]]
+        columns["led"] = np.bincount(lead, minlength=index.n_members)[rows].astype("int64")
+    elif chosen is None:  # every member: one pass over the view's participations
         parts = view.part_rows
         lead = index.part_member[parts[index.part_lead[parts]]]
         columns["led"] = np.bincount(lead, minlength=index.n_members)[rows].astype("int64")
@@ -331,18 +340,35 @@ def top_cities(view: View, n: int = 10, area_id: str | None = None) -> pd.DataFr
     return _city_table(view, ranked, {"value": value[ranked].astype("int64")})
 
 
+def _link_weights(view: View) -> np.ndarray:
+    """Shared projects per partner link (``RegistryIndex.links``) in the view, computed once
+    per view."""
+    if "link_weights" not in view.memo:
+        index = view.registry.index
+        if view.geographic:
+            weights = index.links.weights(view.participation_mask)
+        else:
+            weights = index.links.cell_weights(index.cells, *view.cells)
+        view.memo["link_weights"] = weights
+    return view.memo["link_weights"]  # type: ignore[return-value]
+
+
 def _link_order(weights: np.ndarray, limit: int | None) -> np.ndarray:
     """Links with a weight, heaviest first, ties in id order (link numbers are in id order);
     with ``limit``, the first ``limit`` of them, without sorting every link."""
-    links = np.flatnonzero(weights)
-    if limit is not None and len(links) > limit:
-        # The weight of the limit-th heaviest link, from a histogram of the (small) weights.
-        per_weight = np.bincount(weights[links])
+    if limit is not None:
+        # The weight of the limit-th heaviest link, from a histogram of the (small) weights:
+        # per_weight[w] links weigh w, from_top[k] weigh at least (top weight - k).
+        per_weight = np.bincount(weights)
         from_top = np.cumsum(per_weight[::-1])
-        threshold = len(per_weight) - 1 - int(np.searchsorted(from_top, limit))
-        above = links[weights[links] > threshold]
-        at = links[weights[links] == threshold][: limit - len(above)]
-        links = np.concatenate([above, at])
+        with_weight = int(from_top[-1] - per_weight[0]) if len(per_weight) else 0
+        if with_weight > limit:
+            threshold = len(per_weight) - 1 - int(np.searchsorted(from_top, limit))
+            above = np.flatnonzero(weights > threshold)
+            at = np.flatnonzero(weights == threshold)[: limit - len(above)]
+            links = np.concatenate([above, at])
+            return links[np.lexsort((links, -weights[links]))]
+    links = np.flatnonzero(weights)
     return links[np.lexsort((links, -weights[links]))]
 
 
@@ -355,7 +381,7 @@ def city_partner_counts(view: View, member_id: str) -> pd.DataFrame:
     if row is None:
         return pd.DataFrame({"id": pd.Series([], dtype=object), "shared": pd.Series([], "int64")})
     row = int(index.levels["cities"].first_row[row])
-    weights = links.weights(view.participation_mask)
+    weights = _link_weights(view)
     mine = np.flatnonzero((links.a == row) | (links.b == row))
     mine = mine[weights[mine] > 0]
     other = np.where(links.a[mine] == row, links.b[mine], links.a[mine])
@@ -376,7 +402,7 @@ def partner_links(view: View, max_links: int | None = None) -> pd.DataFrame:
     """
     index = view.registry.index
     links = index.links
-    weights = links.weights(view.participation_mask)
+    weights = _link_weights(view)
     chosen = _link_order(weights, max_links)
     return pd.DataFrame(
         {

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 import pandas as pd
 
-from .index import GEO_COLUMNS, NO_YEAR, STATUS_ORDER, take
+from .index import GEO_COLUMNS, STATUS_ORDER, take
 from .registry import Registry
 
 # URL parameter name for each filter field.
@@ -158,6 +158,12 @@ class View:
         return any(getattr(self.filter, name) for name in GEO_FIELDS)
 
     @functools.cached_property
+    def cells(self) -> tuple[np.ndarray, tuple[int, int]]:
+        """The filter's project choice as cells (``project_cells``); without a geographic
+        choice, exactly the view's projects."""
+        return project_cells(self.registry, self.filter)
+
+    @functools.cached_property
     def project_rows(self) -> np.ndarray:
         """Positions of the view's projects in the registry."""
         return np.flatnonzero(self.project_mask)
@@ -187,18 +193,25 @@ def _table(chosen: tuple[str, ...], known: list[str]) -> np.ndarray:
     return table
 
 
-def project_mask(registry: Registry, f: Filter) -> np.ndarray:
-    """Boolean mask of projects matching area, status and start-year range."""
+def project_cells(registry: Registry, f: Filter) -> tuple[np.ndarray, tuple[int, int]]:
+    """What the filter's area, status and year fields choose, as cells (``index.Cells``): a
+    boolean over (area, status) groups and a run [first, end) of start-year slots (a year
+    range leaves out projects without a start year)."""
     index = registry.index
-    mask = np.ones(index.n_projects, dtype=bool)
+    cells = index.cells
+    groups = np.ones(cells.n_groups, dtype=bool)
     if f.areas:
-        mask &= _table(f.areas, index.area_ids)[index.project_area]
+        groups &= _table(f.areas, index.area_ids)[cells.group_area]
     if f.statuses:
-        mask &= _table(f.statuses, list(STATUS_ORDER))[index.project_status]
-    if f.years is not None:
-        year = index.project_year
-        mask &= (year != NO_YEAR) & (year >= f.years[0]) & (year <= f.years[1])
-    return mask
+        groups &= _table(f.statuses, list(STATUS_ORDER))[cells.group_status]
+    return groups, cells.slots(f.years)
+
+
+def project_mask(registry: Registry, f: Filter) -> np.ndarray:
+    """Boolean mask of projects matching area, status and start-year range: the projects of
+    the filter's cells."""
+    cells = registry.index.cells
+    return np.asarray(cells.table(*project_cells(registry, f))[cells.of_project])
 
 
 def apply_filter(registry: Registry, f: Filter) -> View:

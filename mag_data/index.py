@@ -8,6 +8,10 @@ registry is loaded (``Registry.index``; a few parts on first use) and shared by 
 Distinct counts ("projects per country", a project with three Kazan partners counting once) use
 *pairs*: every participation belongs to one (project, country) pair, numbered densely once here;
 a view's pairs are those with at least one participation in the view.
+
+Without a geographic choice a view is whole *cells* of projects (``Cells``: an (area, status)
+group × a run of start years), so its counts per country or city are differences of running
+totals kept per cell, not passes over a million participations.
 """
 
 from __future__ import annotations
@@ -124,6 +128,86 @@ def _pairs(part_project: np.ndarray, part_level: np.ndarray, n_level: int) -> Pa
     )
 
 
+@dataclass(frozen=True, eq=False)
+class Cells:
+    """Projects by what the project filters read. Every project is in one *cell*: an (area,
+    status) *group* × a start-year *slot* (slot 0: no start year; slot i: ``years[i - 1]``).
+    Areas and statuses choose whole groups and a year range one run of slots, so any sum over
+    a filter's projects is, per chosen group, the difference of two running totals over slots
+    (``running``/``total``): a few rows, whatever the register's size."""
+
+    group_area: np.ndarray  # per group: area position (-1 unknown)
+    group_status: np.ndarray  # per group: status position (-1 unknown)
+    years: np.ndarray  # the distinct known start years, ascending
+    of_project: np.ndarray  # per project: group × n_slots + slot
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.group_area)
+
+    @property
+    def n_slots(self) -> int:
+        return len(self.years) + 1
+
+    def slots(self, years: tuple[int, int] | None) -> tuple[int, int]:
+        """The run of slots [first, end) of a start-year range; every slot, "no start year"
+        included, for no range."""
+        if years is None:
+            return 0, self.n_slots
+        first = 1 + int(np.searchsorted(self.years, years[0], side="left"))
+        end = 1 + int(np.searchsorted(self.years, years[1], side="right"))
+        return first, max(first, end)
+
+    def table(self, groups: np.ndarray, slots: tuple[int, int]) -> np.ndarray:
+        """Boolean over cells (group-major, as ``of_project``): the chosen groups × slots."""
+        in_run = np.zeros(self.n_slots, dtype=bool)
+        in_run[slots[0] : slots[1]] = True
+        return np.asarray(np.outer(groups, in_run).ravel())
+
+    def running(
+        self, keys: np.ndarray, n_values: int, weights: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Running totals over slots of items keyed ``cell × n_values + value`` (-1: skipped):
+        ``out[g, s, v]`` is the weight (or number) of the items of group g, value v and a slot
+        before s; shape (groups, slots + 1, values), int32 (ten thousand cities × 12 groups ×
+        40 years: 20 MB)."""
+        ok = keys >= 0
+        counts = np.bincount(
+            keys[ok],
+            weights=None if weights is None else weights[ok],
+            minlength=self.n_groups * self.n_slots * n_values,
+        ).reshape(self.n_groups, self.n_slots, n_values)
+        out = np.zeros((self.n_groups, self.n_slots + 1, n_values), dtype=np.int32)
+        np.cumsum(counts, axis=1, out=out[:, 1:], dtype=np.int64)
+        return out
+
+    def total(self, running: np.ndarray, groups: np.ndarray, slots: tuple[int, int]) -> np.ndarray:
+        """Per value: the sum over the chosen groups (boolean) and the run of slots (int64)."""
+        first, end = slots
+        chosen = np.flatnonzero(groups)
+        if not len(chosen) or end <= first:
+            return np.zeros(running.shape[2], dtype=np.int64)
+        return np.asarray(
+            (running[chosen, end].astype(np.int64) - running[chosen, first]).sum(axis=0)
+        )
+
+
+def build_cells(
+    project_area: np.ndarray, project_status: np.ndarray, project_year: np.ndarray
+) -> Cells:
+    group_key = (project_area + 1) * (len(STATUS_ORDER) + 1) + (project_status + 1)
+    groups, of_group = np.unique(group_key, return_inverse=True)
+    known = project_year != NO_YEAR
+    years = np.unique(project_year[known])
+    slot = np.where(known, 1 + np.searchsorted(years, project_year), 0)
+    return Cells(
+        group_area=groups // (len(STATUS_ORDER) + 1) - 1,
+        group_status=groups % (len(STATUS_ORDER) + 1) - 1,
+        years=years,
+        of_project=np.asarray(of_group.ravel() * (len(years) + 1) + slot, dtype=np.int64),
+    )
+
+
 def _positions(values: pd.Series, wanted: list[str]) -> np.ndarray:
     """Position of each value in ``wanted`` (-1 when absent or missing)."""
     index = pd.Index(wanted)
@@ -139,21 +223,49 @@ class Links:
 
     a: np.ndarray  # member row of each link's first city (smaller id)
     b: np.ndarray
-    occurrence_link: np.ndarray
+    occurrence_link: np.ndarray  # occurrences in the order of their project's cell (``Cells``)
     occurrence_a: np.ndarray  # participation row of the first city
     occurrence_b: np.ndarray
+    cell_offsets: np.ndarray  # occurrences of cell c: [cell_offsets[c], cell_offsets[c + 1])
 
     def weights(self, part_mask: np.ndarray) -> np.ndarray:
         """Shared projects per link among the view's participations."""
         valid = part_mask[self.occurrence_a] & part_mask[self.occurrence_b]
         return np.bincount(self.occurrence_link[valid], minlength=len(self.a))
 
+    @functools.cached_property
+    def all_weights(self) -> np.ndarray:
+        """Shared projects per link in the whole register."""
+        return np.bincount(self.occurrence_link, minlength=len(self.a))
+
+    def cell_weights(self, cells: Cells, groups: np.ndarray, slots: tuple[int, int]) -> np.ndarray:
+        """``weights`` of a view of whole cells (no geographic choice): the chosen groups' runs
+        of slots are runs of occurrences, so this reads either the kept occurrences or, when
+        most are kept, the register's weights less the ones left out."""
+        chosen = np.flatnonzero(groups)
+        first, end = slots
+        starts = self.cell_offsets[chosen * cells.n_slots + first]
+        ends = self.cell_offsets[chosen * cells.n_slots + max(first, end)]
+        n = len(self.occurrence_link)
+        if 2 * int((ends - starts).sum()) <= n:
+            kept = [self.occurrence_link[a:b] for a, b in zip(starts, ends, strict=True)]
+            return np.bincount(
+                np.concatenate([np.zeros(0, np.int64), *kept]), minlength=len(self.a)
+            )
+        gaps = zip(np.r_[0, ends], np.r_[starts, n], strict=True)  # runs are in cell order
+        dropped = [self.occurrence_link[a:b] for a, b in gaps if b > a]
+        left_out = np.bincount(
+            np.concatenate([np.zeros(0, np.int64), *dropped]), minlength=len(self.a)
+        )
+        return np.asarray(self.all_weights - left_out)
+
 
 def build_links(
-    part_project: np.ndarray, part_member: np.ndarray, member_rank: np.ndarray
+    part_project: np.ndarray, part_member: np.ndarray, member_rank: np.ndarray, cells: Cells
 ) -> Links:
     """All links of a registry, from integer rows only (no string self-join: at a million
-    participations that join makes ~4 million rows)."""
+    participations that join makes ~4 million rows); occurrences ordered by their project's
+    cell."""
     rows = np.flatnonzero((part_project >= 0) & (part_member >= 0))
     rank = member_rank[part_member[rows]]
     order = np.lexsort((rank, part_project[rows]))  # by project, then by city id
@@ -182,12 +294,17 @@ def build_links(
     n = len(member_rank) + 1
     keys, occurrence_link = np.unique(rank_a[distinct] * n + rank_b[distinct], return_inverse=True)
     row_of_rank = np.argsort(member_rank, kind="stable")
+    cell = cells.of_project[part_project[occ_a]]
+    by_cell = np.argsort(cell, kind="stable")
+    n_cells = cells.n_groups * cells.n_slots
+    compact = np.int32  # row and link numbers fit; half the memory and the snapshot
     return Links(
-        a=row_of_rank[keys // n] if len(keys) else keys,
-        b=row_of_rank[keys % n] if len(keys) else keys,
-        occurrence_link=occurrence_link.ravel(),
-        occurrence_a=occ_a,
-        occurrence_b=occ_b,
+        a=(row_of_rank[keys // n] if len(keys) else keys).astype(compact),
+        b=(row_of_rank[keys % n] if len(keys) else keys).astype(compact),
+        occurrence_link=occurrence_link.ravel()[by_cell].astype(compact),
+        occurrence_a=occ_a[by_cell].astype(compact),
+        occurrence_b=occ_b[by_cell].astype(compact),
+        cell_offsets=np.r_[0, np.cumsum(np.bincount(cell, minlength=n_cells))],
     )
 
 
@@ -295,7 +412,50 @@ class RegistryIndex:
     @functools.cached_property
     def links(self) -> Links:
         """Partner links (built on first use: only the map and network pages need them)."""
-        return build_links(self.part_project, self.part_member, self.member_rank)
+        return build_links(self.part_project, self.part_member, self.member_rank, self.cells)
+
+    @functools.cached_property
+    def cells(self) -> Cells:
+        """Projects by (area, status) group × start-year slot."""
+        return build_cells(self.project_area, self.project_status, self.project_year)
+
+    @functools.cached_property
+    def _running(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
+    def running_counts(self, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """Running totals over the cells (``Cells.running``) of distinct projects and of
+        participations per value of ``field``, made on first use (for views without a
+        geographic choice)."""
+        cache = self._running
+        if field not in cache:
+            pairs, n = self.pairs[field], len(self.levels[field])
+            keys = self.cells.of_project[pairs.project] * n + pairs.level
+            projects = self.cells.running(keys, n)
+            cache[field] = (
+                projects,
+                projects
+                if pairs.one_per_part  # one participation per pair
+                else self.cells.running(keys, n, self.pair_part_counts(field)),
+            )
+        return cache[field]
+
+    @functools.cached_property
+    def lead_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """(project row, member row) of every lead participation."""
+        rows = np.flatnonzero(self.part_lead & (self.part_project >= 0) & (self.part_member >= 0))
+        return self.part_project[rows], self.part_member[rows]
+
+    def prepare(self) -> None:
+        """Derive now what is otherwise made on first use (cells and their running totals,
+        leads, partner links: about a second at a million participations), so that it happens
+        while the registry loads and is kept in its snapshot, not in a visitor's first view."""
+        for field in self.pairs:
+            self.running_counts(field)
+        self.lead_parts  # noqa: B018
+        self.links.all_weights  # noqa: B018
+        self.project_parts  # noqa: B018
+        self.member_parts  # noqa: B018
 
     @property
     def n_members(self) -> int:
@@ -374,6 +534,8 @@ __all__ = [
     "MAX_LINKED_CITIES",
     "Links",
     "build_links",
+    "Cells",
+    "build_cells",
     "NO_YEAR",
     "STATUS_ORDER",
     "Level",

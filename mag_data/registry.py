@@ -435,5 +435,5 @@ def load_registry(
         files=tuple(files),
         fingerprint=digest.hexdigest(),
     )
-    registry.index  # derived now, while loading, not on the first filter  # noqa: B018
+    registry.index.prepare()  # derived now, while loading, not on the first filter
     return registry

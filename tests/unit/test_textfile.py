@@ -3,26 +3,12 @@ aside (None) so that the pandas reader reads the file and reports what is wrong.
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mag_data.textfile import _fast_read, read_text_table
-
-
-def _pandas_read(text: str, delimiter: str) -> pd.DataFrame:
-    frame = pd.read_csv(
-        io.StringIO(text),
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        engine="c",
-    )
-    return frame.fillna("")
+from mag_data.textfile import _fast_read, pandas_read, read_text_table
 
 
 def _same(fast: pd.DataFrame, slow: pd.DataFrame) -> None:
@@ -56,7 +42,7 @@ def test_fast_reader_reads_what_pandas_reads(rows, delimiter, final_newline):
     ]
     text = "\n".join(lines) + ("\n" if final_newline else "")
     fast = _fast_read(text, delimiter)
-    slow = _pandas_read(text, delimiter)
+    slow = pandas_read(text, delimiter)
     if fast is not None:
         _same(fast, slow)
 

@@ -20,7 +20,10 @@ st.set_page_config(
 sidebar.seed_language()
 lang = sidebar.current_language()
 try:
-    registry = state.get_registry()
+    # Shown only if loading takes longer than half a second: the first start after the register
+    # changed (reading and checking a large register takes seconds), never on a cached rerun.
+    with st.spinner(t("app.loading", lang), show_time=True):
+        registry = state.get_registry()
 except DataValidationError as error:
     # The register cannot be shown, but it can be mended: the data page stays reachable so an
     # editor can upload a corrected file or restore an earlier version.

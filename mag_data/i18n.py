@@ -35,6 +35,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Fix the errors in the listed files of the data/ folder and reload the page.",
     },
     "app.warnings": {"ru": "Предупреждения о данных", "en": "Data warnings"},
+    "app.loading": {
+        "ru": "Загружаю и проверяю реестр… (большой реестр — несколько секунд, один раз)",
+        "en": "Loading and checking the register… (a large register takes a few seconds, once)",
+    },
     "app.illustrative": {
         "ru": "Проекты — иллюстративный пример: открытого реестра совместных проектов МАГ нет, "
         "эти проекты сгенерированы сценарием scripts/generate_projects.py и не являются "

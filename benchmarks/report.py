@@ -84,42 +84,81 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str]]:
                     _verdict(n <= MAX_PAGE_BYTES_AT_LARGEST, f"{_mb(n)} MB"),
                 )
             )
-    ref_runs = [
-        r["cold_start_s"]
-        for r in results.get("reference_cold_start", [])
-        if r.get("cold_start_s") is not None
-    ]
+    ref = _median_run(results.get("reference_cold_start", []))
     reference = (
-        f"; a minimal Streamlit page: {_s(statistics.median(ref_runs))} s" if ref_runs else ""
+        f"; a minimal Streamlit page: {_s(ref['cold_start_s'])} s"
+        if ref.get("cold_start_s") is not None
+        else ""
     )
     for size, data in sizes.items():
-        for key, what in (
-            ("browser", "restart, register unchanged"),
-            ("browser_first_start", "first start after a register change"),
+        for kind, what in (
+            ("restart", "restart, register unchanged"),
+            ("first", "first start after a register change"),
         ):
-            if key not in data:
+            runs = _cold_runs(data, kind)
+            if not runs:
                 continue
-            cold = data[key].get("cold_start_s")
-            drawn = data[key].get("cold_steps", {}).get("charts_drawn")
+            median = _median_run(runs)
+            cold = median.get("cold_start_s")
+            drawn = median["cold_steps"].get("charts_drawn")
+            each = " / ".join(_s(r.get("cold_start_s")) for r in runs)
+            over = (
+                f", over by {_s(cold - MAX_COLD_START_S)} s"
+                if cold is not None and cold > MAX_COLD_START_S
+                else ""
+            )
+            how = f"the median of {len(runs)} starts: {each} s" if len(runs) > 1 else "one start"
             rows.append(
                 (
                     f"cold start to first paint ≤ {MAX_COLD_START_S:.0f} s at {size} ({what})",
                     _verdict(
                         None if cold is None else cold <= MAX_COLD_START_S,
-                        f"{_s(cold)} s; every chart drawn at {_s(drawn)} s{reference}",
+                        f"{_s(cold)} s{over}, {how}; every chart drawn at {_s(drawn)} s{reference}",
                     ),
                 )
             )
     return rows
 
 
-def _cold_row(label: str, measured: dict[str, Any], extra: str = "— | —") -> str:
-    """One row of the cold-start table: the steps of a first load, first paint in bold."""
-    steps = measured.get("cold_steps", {})
+def _cold_runs(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The measured starts of one kind ("restart" or "first") at one size (older results
+    hold a single start of each kind)."""
+    if kind == "restart":
+        return list(
+            data.get("browser_restart_runs") or ([data["browser"]] if "browser" in data else [])
+        )
+    return list(
+        data.get("browser_first_start_runs")
+        or ([data["browser_first_start"]] if "browser_first_start" in data else [])
+    )
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per step, the median over the runs that reached it (server up, each load step, first
+    paint)."""
+
+    def median(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return statistics.median(known) if known else None
+
+    steps = sorted({k for r in runs for k in r.get("cold_steps", {})})
+    return {
+        "server_ready_s": median([r.get("server_ready_s") for r in runs]),
+        "cold_start_s": median([r.get("cold_start_s") for r in runs]),
+        "cold_steps": {k: median([r.get("cold_steps", {}).get(k) for r in runs]) for k in steps},
+    }
+
+
+def _cold_row(label: str, runs: list[dict[str, Any]], extra: str = "— | —") -> str:
+    """One row of the cold-start table: the median steps of the runs' first loads, first
+    paint in bold, then each run's first paint."""
+    measured = _median_run(runs)
+    steps = measured["cold_steps"]
+    each = " / ".join(_s(r.get("cold_start_s")) for r in runs)
     return (
         f"| {label} | {_s(measured.get('server_ready_s'))} | "
         f"{_s(steps.get('page_loaded'))} | {_s(steps.get('connected'))} | "
-        f"**{_s(measured.get('cold_start_s'))}** | "
+        f"**{_s(measured.get('cold_start_s'))}** | {each} | "
         f"{_s(steps.get('script_done'))} | {_s(steps.get('charts_drawn'))} | {extra} |"
     )
 
@@ -211,21 +250,24 @@ def markdown(results: dict[str, Any]) -> str:
         "### In the browser (headless Chromium)",
         "",
         "Cold start: seconds from launching `streamlit run serve.py` to each step of the "
-        "overview's first load; *first paint* is the title and the headline figures on screen.",
+        "overview's first load, the median of the starts measured (each start's first paint "
+        "listed); *first paint* is the title and the headline figures on screen.",
         "",
-        "| size | server up | page loaded | connected | first paint | script done | charts drawn | peak RSS (MB) | static HTTP (MB) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| size | server up | page loaded | connected | first paint | first paint, each start | script done | charts drawn | peak RSS (MB) | static HTTP (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, data in results["sizes"].items():
-        first = data.get("browser_first_start")
+        first = _cold_runs(data, "first")
         if first:
             lines.append(_cold_row(f"{size}, first start (no snapshot)", first))
         b = data.get("browser", {})
         rss = b.get("peak_rss_mb")
         extra = f"{'—' if rss is None else f'{rss:,.0f}'} | {_mb(b.get('static_bytes'))}"
-        lines.append(_cold_row(f"{size}{', restart' if first else ''}", b, extra))
-    for i, ref in enumerate(results.get("reference_cold_start", [])):
-        lines.append(_cold_row(f"reference page, run {i + 1}", ref))
+        lines.append(
+            _cold_row(f"{size}{', restart' if first else ''}", _cold_runs(data, "restart"), extra)
+        )
+    if results.get("reference_cold_start"):
+        lines.append(_cold_row("reference page", results["reference_cold_start"]))
     if results.get("reference_cold_start"):
         lines += [
             "",

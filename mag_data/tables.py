@@ -112,7 +112,7 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
     area_ids = index.area_ids
     return pd.DataFrame(
         {
-            columns[0]: projects[f"title_{lang}"].to_numpy(dtype=object)[rows],
+            columns[0]: projects[f"title_{lang}"].iloc[rows].to_numpy(dtype=object),
             columns[1]: [
                 areas.get(area_ids[a], "") if a >= 0 else "" for a in index.project_area[rows]
             ],
@@ -121,7 +121,7 @@ def city_projects(registry: Registry, f: Filter, member_id: str, lang: str) -> p
                 for s in index.project_status[rows]
             ],
             columns[3]: pd.to_datetime(start),
-            columns[4]: pd.to_datetime(projects["end_date"].to_numpy()[rows]),
+            columns[4]: pd.to_datetime(projects["end_date"].iloc[rows].to_numpy()),
             columns[5]: [t(f"role.{r}", lang) for r in roles],
             columns[6]: [partners.get(int(row), "") for row in rows],
         },
@@ -154,7 +154,7 @@ BAR_COLUMNS = ("id", "name_ru", "name_en", "country_id", "country_ru", "country_
 def _bars(members: pd.DataFrame, rows: np.ndarray, **values: np.ndarray) -> pd.DataFrame:
     """The ``BAR_COLUMNS`` of the members at ``rows`` (in that order) plus ``values``: ten
     rows taken column by column, not from the whole members frame."""
-    columns = {c: members[c].to_numpy(dtype=object)[rows] for c in BAR_COLUMNS}
+    columns = {c: members[c].iloc[rows].to_numpy(dtype=object) for c in BAR_COLUMNS}
     columns["id"] = np.asarray([str(v) for v in columns["id"]], dtype=object)
     return agg.plain_frame(columns | values)
 

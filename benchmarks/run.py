@@ -36,7 +36,7 @@ from benchmarks import registers, report  # noqa: E402
 # Repetitions per size: fewer at the largest, where one naive rerun takes seconds.
 DEFAULT_REPS = {"today": 15, "1k": 7, "10k": 5}
 # Cold starts of each kind (first start, restart, reference page) per size; the median is judged.
-COLD_RUNS = 3
+COLD_RUNS = 5
 
 
 def _log(message: str) -> None:

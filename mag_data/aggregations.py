@@ -5,7 +5,9 @@ mutates its input. "projects" always means distinct projects, "participations" (
 
 Counting works on the view's boolean masks and the registry's integer codes (``mag_data.index``,
 ``numpy.bincount``), never on strings nor on filtered copies of the frames: at a million
-participations a string group-by costs seconds, the codes milliseconds.
+participations a string group-by costs seconds, the codes milliseconds. Without a geographic
+choice a view is whole cells of projects, and its counts per country or city are read from the
+index's running totals (``Cells``) instead.
 """
 
 from __future__ import annotations

@@ -19,27 +19,7 @@ st.set_page_config(
 
 sidebar.seed_language()
 lang = sidebar.current_language()
-try:
-    # Shown only if loading takes longer than half a second: the first start after the register
-    # changed (reading and checking a large register takes seconds), never on a cached rerun.
-    with st.spinner(t("app.loading", lang), show_time=True):
-        registry = state.get_registry()
-except DataValidationError as error:
-    # The register cannot be shown, but it can be mended: the data page stays reachable so an
-    # editor can upload a corrected file or restore an earlier version.
-    data_page = st.Page("pages/data.py", title=t("page.data", lang), icon="🗂️", url_path="data")
-    nav = st.navigation([data_page])
-    sidebar.render_language()
-    widgets.show_problems(error, lang)
-    state.set_context(state.Context(registry=None, filter=Filter(), view=None, lang=lang))
-    state.run_page(nav)
-    st.stop()
 
-sidebar.seed_from_url(registry)
-
-# Each page file is named after its URL path. Streamlit's legacy pages/ discovery can run a page
-# file directly (the first run of a server process, every AppTest run); the page then calls
-# ui.state.context(), which runs this router first, so every page always gets the sidebar.
 PAGES = {
     "overview": st.Page(
         "pages/overview.py",
@@ -67,16 +47,34 @@ PAGES = {
 }
 st.session_state["_pages"] = PAGES
 MANAGE = ("data",)  # pages that change the registers, in their own navigation section
+# The navigation comes before the register is loaded: on a server's first start, loading a
+# large register takes seconds, and until a run has called st.navigation the sidebar would
+# list the pages/ files by their raw names.
 nav = st.navigation(
     {
         t("nav.explore", lang): [page for k, page in PAGES.items() if k not in MANAGE],
         t("nav.manage", lang): [PAGES[k] for k in MANAGE],
     }
 )
-
-# The language switch is drawn after st.navigation so that its widget identity is the same on
-# the first run of a server process (legacy pages/ discovery) as on every later run.
 sidebar.render_language()
+
+try:
+    # Shown only if loading takes longer than half a second: the first start after the register
+    # changed (reading and checking a large register takes seconds), never on a cached rerun.
+    with st.spinner(t("app.loading", lang)):
+        registry = state.get_registry()
+except DataValidationError as error:
+    # The register cannot be shown, but it can be mended: every page shows the report, and the
+    # data page (where an editor uploads a corrected file or restores an earlier version) runs.
+    widgets.show_problems(error, lang)
+    state.set_context(state.Context(registry=None, filter=Filter(), view=None, lang=lang))
+    if nav.url_path == PAGES["data"].url_path:
+        state.run_page(nav)
+    else:
+        st.page_link(PAGES["data"], label=t("app.data_error.mend", lang), icon="🗂️")
+    st.stop()
+
+sidebar.seed_from_url(registry)
 
 goto = st.session_state.pop("_goto", None)
 if goto in PAGES and nav.url_path != PAGES[goto].url_path:

@@ -30,6 +30,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Реестр не загружен: в файлах данных есть ошибки",
         "en": "The register could not be loaded: the data files have errors",
     },
+    "app.data_error.mend": {
+        "ru": "Исправить или вернуть прежнюю версию — страница «Данные»",
+        "en": "Mend it or restore an earlier version on the Data page",
+    },
     "app.data_error.help": {
         "ru": "Исправьте ошибки в перечисленных файлах папки data/ и обновите страницу.",
         "en": "Fix the errors in the listed files of the data/ folder and reload the page.",

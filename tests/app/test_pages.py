@@ -625,6 +625,10 @@ def test_broken_register_shows_the_validation_report(start_app, tmp_path, lang):
     ]
     assert not at.get("plotly_chart")
     assert not at.sidebar.multiselect
+    # Every page says where to mend it: a link to the data page.
+    (link,) = at.get("page_link")
+    assert link.proto.label == t("app.data_error.mend", lang)
+    assert link.proto.page.endswith("data")
 
 
 # --- 8. the illustrative notice -----------------------------------------------------------------

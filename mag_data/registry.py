@@ -435,5 +435,7 @@ def load_registry(
         files=tuple(files),
         fingerprint=digest.hexdigest(),
     )
-    registry.index.prepare()  # derived now, while loading, not on the first filter
+    index = registry.index  # derived now, while loading, not on the first filter
+    if overrides is None:  # a register checked against an upload is not shown: no views of it
+        index.prepare()
     return registry

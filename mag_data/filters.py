@@ -254,22 +254,6 @@ def geo_labels(registry: Registry, f: Filter, level: str, lang: str) -> dict[str
     return {str(i): str(label) for i, label in zip(lv.ids[codes], labels[codes], strict=True)}
 
 
-def geo_options(registry: Registry, f: Filter, level: str) -> pd.DataFrame:
-    """Options of one geographic level given the choices made at the levels above it.
-
-    Returns a frame with ``id`` and the ru/en label columns of that level, in register order.
-    """
-    lv = registry.index.levels[level]
-    chosen = _option_codes(registry, f, level)
-    return pd.DataFrame(
-        {
-            "id": pd.array(lv.ids[chosen], dtype=object).astype(str),
-            "label_ru": lv.label_ru[chosen],
-            "label_en": lv.label_en[chosen],
-        }
-    )
-
-
 def prune(registry: Registry, f: Filter) -> Filter:
     """Drop choices at lower levels that the levels above no longer allow (cascade reset)."""
     current = f

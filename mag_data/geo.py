@@ -113,19 +113,6 @@ def distance_order(members: pd.DataFrame, member_id: str) -> tuple[np.ndarray, n
     return others[order], km[order]
 
 
-def distances_from(members: pd.DataFrame, member_id: str, n: int | None = None) -> pd.DataFrame:
-    """Every other member (or the ``n`` nearest) with its geodesic distance in km from
-    ``member_id``, nearest first."""
-    rows, km = distance_order(members, member_id)
-    rows, km = rows[:n], km[:n]
-    return members.iloc[rows].reset_index(drop=True).assign(distance_km=km)
-
-
-def nearest(members: pd.DataFrame, member_id: str, n: int = 5) -> pd.DataFrame:
-    """The ``n`` members nearest to ``member_id``."""
-    return distances_from(members, member_id, n)
-
-
 def distance_matrix(members: pd.DataFrame) -> pd.DataFrame:
     """Symmetric matrix of geodesic distances (km) between all members, indexed by id."""
     ids = list(members["id"].astype(str))

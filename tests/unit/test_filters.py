@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mag_data.filters import Filter, apply_filter, geo_options, prune
+from mag_data.filters import Filter, apply_filter, geo_labels, prune
 
 CASES = [
     # id, filter, member ids, project ids, participations
@@ -127,13 +127,13 @@ def test_restricted_to_drops_unknown_ids(tiny):
     assert f.restricted_to(tiny) == Filter(countries=("russia",), areas=("social",))
 
 
-def test_geo_options_narrow_by_levels_above(tiny):
+def test_geo_labels_narrow_by_levels_above(tiny):
     """Country options follow the macro-region; city options follow country and district."""
     f = Filter(macro_regions=("russia", "central_asia"))
-    assert list(geo_options(tiny, f, "countries")["id"]) == ["russia", "kazakhstan"]
+    assert list(geo_labels(tiny, f, "countries", "ru")) == ["russia", "kazakhstan"]
     f = Filter(countries=("russia",), federal_districts=("volga-federal-district",))
-    cities = geo_options(tiny, f, "cities")
-    assert list(cities["id"]) == ["kazan"] and list(cities["label_en"]) == ["Kazan"]
+    cities = geo_labels(tiny, f, "cities", "en")
+    assert list(cities) == ["kazan"] and list(cities.values()) == ["Kazan"]
 
 
 def test_prune_resets_stale_lower_levels(tiny):

@@ -5,7 +5,7 @@ participations) and ``10k`` (10,000 members / ~1,000,000 participations). The la
 the 85 real members and add SYNTHETIC cities: ids ``syn-NNNNN``, names "Синт. город NNNNN" /
 "Synth city NNNNN", coordinates drawn near the real members of their country and clipped to the
 CIS bounding box, ``population_source``/``coord_source`` saying "synthetic". Projects come from
-the same vectorised generator as the bundled sample (``mag_data.sample.generate_projects``),
+the same vectorised generator as the bundled sample (``mag_data.register.sample.generate_projects``),
 with ``SYN-`` project ids.
 """
 
@@ -22,21 +22,22 @@ import numpy as np
 import pandas as pd
 
 from mag_data import config
-from mag_data.sample import generate_projects
+from mag_data.register.sample import generate_projects
+from mag_data.register.schema import (
+    ALIASES,
+    AREAS,
+    MEMBERS,
+    PARTICIPANTS,
+    PROJECTS,
+    REGISTER_FILES,
+    TASKS,
+)
 
 SEED = 20261125
 TODAY = date(2026, 11, 25)
 # Latitude/longitude box of the CIS members (Kaliningrad to Kamchatka, Tajikistan to the Arctic).
 CIS_LAT = (36.0, 70.0)
 CIS_LON = (19.0, 180.0)
-REGISTER_FILES = (
-    config.MEMBERS_FILE,
-    config.ALIASES_FILE,
-    config.AREAS_FILE,
-    config.TASKS_FILE,
-    config.PROJECTS_FILE,
-    config.PARTICIPANTS_FILE,
-)
 # Bump when the generator's output changes, so cached registers are rebuilt.
 GENERATOR_VERSION = 1
 
@@ -130,19 +131,19 @@ def build_register(size: Size, folder: Path, seed: int = SEED) -> dict[str, int]
         for name in REGISTER_FILES:
             shutil.copy(config.DATA_DIR / name, folder / name)
     else:
-        real = pd.read_csv(config.DATA_DIR / config.MEMBERS_FILE, dtype=str, keep_default_na=False)
+        real = pd.read_csv(config.DATA_DIR / MEMBERS.file, dtype=str, keep_default_na=False)
         members = synthetic_members(real, size.members, seed)
-        tasks = list(pd.read_csv(config.DATA_DIR / config.TASKS_FILE)["id"])
+        tasks = list(pd.read_csv(config.DATA_DIR / TASKS.file)["id"])
         gen_members = members.assign(population=members["population"].astype(np.int64))
         per_project = _participations_per_project(gen_members, tasks, seed)
         n_projects = round((size.participations or 0) / per_project)
         projects, participants = generate_projects(
             gen_members, tasks, n_projects=n_projects, seed=seed, today=TODAY, id_prefix="SYN-"
         )
-        members.to_csv(folder / config.MEMBERS_FILE, index=False, lineterminator="\n")
-        projects.to_csv(folder / config.PROJECTS_FILE, index=False, lineterminator="\n")
-        participants.to_csv(folder / config.PARTICIPANTS_FILE, index=False, lineterminator="\n")
-        for name in (config.ALIASES_FILE, config.AREAS_FILE, config.TASKS_FILE):
+        members.to_csv(folder / MEMBERS.file, index=False, lineterminator="\n")
+        projects.to_csv(folder / PROJECTS.file, index=False, lineterminator="\n")
+        participants.to_csv(folder / PARTICIPANTS.file, index=False, lineterminator="\n")
+        for name in (ALIASES.file, AREAS.file, TASKS.file):
             shutil.copy(config.DATA_DIR / name, folder / name)
     return counts(folder)
 

@@ -29,14 +29,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 MODULES = (
-    "mag_data.filters",
-    "mag_data.aggregations",
-    "mag_data.tables",
-    "mag_data.charts",
-    "mag_data.search",
-    "mag_data.geo",
-    "mag_data.network",
-    "mag_data.partners",
+    "mag_data.query.filters",
+    "mag_data.query.aggregations",
+    "mag_data.query.tables",
+    "mag_data.present.charts",
+    "mag_data.analysis.search",
+    "mag_data.analysis.geo",
+    "mag_data.analysis.network",
+    "mag_data.analysis.partners",
 )
 # Modules imported once whose names bound with "from x import f" must be rebound too (page
 # scripts are executed afresh on every run and see the wrapped module attributes).

@@ -307,7 +307,11 @@ def markdown(results: dict[str, Any]) -> str:
     if errors:
         lines += ["", "Errors seen during the run:", ""] + [f"- `{e[:200]}`" for e in errors]
     deck = {size: d.get("deck") for size, d in results["sizes"].items() if d.get("deck")}
-    lines += ["", "### Deck build (`mag_data.deck.build_files`, PPTX + PDF, unfiltered view)", ""]
+    lines += [
+        "",
+        "### Deck build (`mag_data.present.deck.build_files`, PPTX + PDF, unfiltered view)",
+        "",
+    ]
     if not deck:
         lines.append("Not measured: " + str(results.get("deck_note", "no deck builder")) + ".")
     else:

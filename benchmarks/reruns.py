@@ -125,13 +125,13 @@ class PageResult:
 PROFILE_GROUPS = {
     "sidebar": ("ui/sidebar.py",),
     "filter + aggregate": (
-        "mag_data/filters.py",
-        "mag_data/aggregations.py",
-        "mag_data/tables.py",
-        "mag_data/geo.py",
+        "mag_data/query/filters.py",
+        "mag_data/query/aggregations.py",
+        "mag_data/query/tables.py",
+        "mag_data/analysis/geo.py",
     ),
-    "build figures": ("mag_data/charts.py",),
-    "exports (CSV/XLSX)": ("mag_data/export.py",),
+    "build figures": ("mag_data/present/charts.py",),
+    "exports (CSV/XLSX)": ("mag_data/present/export.py",),
     "Streamlit charts + tables": (
         "streamlit/elements/plotly_chart.py",
         "streamlit/elements/arrow.py",

@@ -84,12 +84,13 @@ def machine() -> dict[str, Any]:
 def deck_timing(folder: Path) -> dict[str, Any] | None:
     """Build the deck twice (cold renderer, then warm) if a deck builder exists."""
     try:
-        from mag_data import Filter, deck, load_registry
+        from mag_data import Filter, load_registry
+        from mag_data.present import deck
     except ImportError:
         return None
     build = getattr(deck, "build_files", None)
     if build is None:
-        return {"note": "mag_data.deck has no build_files"}
+        return {"note": "mag_data.present.deck has no build_files"}
     registry = load_registry(folder)
     out: dict[str, Any] = {}
     try:
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"[{time.perf_counter() - started:6.0f}s] deck at {name}")
             timing = deck_timing(folder)
             if timing is None:
-                results["deck_note"] = "mag_data/deck.py does not exist"
+                results["deck_note"] = "mag_data/present/deck.py does not exist"
             else:
                 entry["deck"] = timing
                 _log(f"  {timing}")

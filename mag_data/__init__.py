@@ -3,9 +3,9 @@
 Pure Python and pandas: nothing here imports Streamlit, so every function is testable alone.
 """
 
-from .filters import Filter, View, apply_filter
-from .problems import DataValidationError, Problem
-from .registry import Registry, load_registry
+from mag_data.query.filters import Filter, View, apply_filter
+from mag_data.register.problems import DataValidationError, Problem
+from mag_data.register.registry import Registry, load_registry
 
 __all__ = [
     "DataValidationError",

@@ -10,15 +10,6 @@ DATA_DIR = ROOT_DIR / "data"
 STATIC_DIR = ROOT_DIR / "static"
 TOPOJSON_DIR = STATIC_DIR / "topojson"
 
-# File names of the registers inside a data folder. A real register replaces the illustrative
-# one by putting files with these names (and the same columns) in the folder.
-MEMBERS_FILE = "members.csv"
-ALIASES_FILE = "aliases.csv"
-AREAS_FILE = "cooperation_areas.csv"
-TASKS_FILE = "tasks.csv"
-PROJECTS_FILE = "projects.csv"
-PARTICIPANTS_FILE = "participants.csv"
-
 # Relative URL of the base-map files served by Streamlit's static serving; relative so that it
 # also works on sub-pages and under server.baseUrlPath.
 TOPOJSON_URL = "app/static/topojson/"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mag_data import aggregations as agg
-from mag_data import charts
 from mag_data.i18n import fmt_pct, t
+from mag_data.present import charts
+from mag_data.query import aggregations as agg
 from ui import state, widgets
 
 ctx = state.context()

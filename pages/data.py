@@ -2,7 +2,7 @@
 
 The upload is a plain ``st.file_uploader`` (key ``data_upload``); AppTest 1.67 drives it with
 ``at.file_uploader(key="data_upload").set_value((name, content, mime))``. Writes go through
-``mag_data.store`` only, in button callbacks whose arguments are bound when the page is drawn:
+``mag_data.editing.store`` only, in button callbacks whose arguments are bound when the page is drawn:
 an apply carries the fingerprint of the register the user reviewed, so a change made meanwhile
 by someone else is refused as a conflict instead of being overwritten. Text from the data is
 shown with ``st.text`` and ``st.dataframe`` only.
@@ -20,14 +20,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from mag_data import auth, geocode
-from mag_data.i18n import fmt_int, problems_table, t
-from mag_data.problems import DataValidationError
-from mag_data.schema import MEMBERS
-from mag_data.store import (
+from mag_data.editing import auth, geocode
+from mag_data.editing.store import (
     MAX_UPLOAD_BYTES,
-    REGISTER_TABLES,
-    TABLES_BY_NAME,
     UPLOADABLE,
     ConflictError,
     LockTimeout,
@@ -38,6 +33,9 @@ from mag_data.store import (
     history_frame,
     template_frame,
 )
+from mag_data.i18n import fmt_int, problems_table, t
+from mag_data.register.problems import DataValidationError
+from mag_data.register.schema import MEMBERS, REGISTER_TABLES, TABLES_BY_NAME
 from ui import state, widgets
 
 USER_KEY = "data_user"
@@ -421,7 +419,7 @@ stored_hash = auth.configured_hash(_secrets(), os.environ)
 if stored_hash is None:
     st.info(t("data.editing_off", lang), icon="🔒")
     st.code(
-        ".venv/bin/python -m mag_data.auth\n"
+        ".venv/bin/python -m mag_data.editing.auth\n"
         "# /etc/mag/secrets.toml (or .streamlit/secrets.toml):\n"
         '# mag_admin_password_hash = "scrypt$..."\n'
         "# or: export MAG_ADMIN_PASSWORD_HASH='scrypt$...'",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mag_data import Filter, Registry, View, charts, network, partners
-from mag_data import aggregations as agg
+from mag_data import Filter, Registry, View
+from mag_data.analysis import network, partners
 from mag_data.i18n import fmt_int, t
+from mag_data.present import charts
+from mag_data.query import aggregations as agg
 from ui import state, widgets
 
 WEIGHT_DEFAULTS = partners.ScoreWeights()

@@ -9,8 +9,8 @@ from datetime import date
 
 import streamlit as st
 
-from mag_data import deck, render
 from mag_data.i18n import fmt_float, t
+from mag_data.present import deck, render
 from ui import state, widgets
 
 CURRENT = "pres_current"  # key of the slide on screen (survives changes of the selection)

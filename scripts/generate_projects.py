@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mag_data import config  # noqa: E402
-from mag_data.sample import generate_projects  # noqa: E402
+from mag_data.register.sample import generate_projects  # noqa: E402
+from mag_data.register.schema import MEMBERS, PARTICIPANTS, PROJECTS, TASKS  # noqa: E402
 
 SEED = 20261125
 N_PROJECTS = 360
@@ -30,14 +31,14 @@ TODAY = date(2026, 11, 25)  # fixed so the output does not change from day to da
 
 def build(data_dir: Path = config.DATA_DIR) -> dict[str, str]:
     """The CSV texts of projects.csv and participants.csv, generated from members.csv."""
-    members = pd.read_csv(data_dir / config.MEMBERS_FILE, dtype={"population": "int64"})
-    tasks = pd.read_csv(data_dir / config.TASKS_FILE)
+    members = pd.read_csv(data_dir / MEMBERS.file, dtype={"population": "int64"})
+    tasks = pd.read_csv(data_dir / TASKS.file)
     projects, participants = generate_projects(
         members, list(tasks["id"]), n_projects=N_PROJECTS, seed=SEED, today=TODAY
     )
     return {
-        config.PROJECTS_FILE: projects.to_csv(index=False, lineterminator="\n"),
-        config.PARTICIPANTS_FILE: participants.to_csv(index=False, lineterminator="\n"),
+        PROJECTS.file: projects.to_csv(index=False, lineterminator="\n"),
+        PARTICIPANTS.file: participants.to_csv(index=False, lineterminator="\n"),
     }
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from mag_data import Filter, Registry
-from mag_data.filters import GEO_FIELDS, QUERY_KEYS, geo_labels, prune
+from mag_data.analysis.search import find_members
 from mag_data.i18n import DEFAULT_LANG, LANGS, t
-from mag_data.schema import STATUSES
-from mag_data.search import find_members
+from mag_data.query.filters import GEO_FIELDS, QUERY_KEYS, geo_labels, prune
+from mag_data.register.schema import STATUSES
 
 from . import widgets
 
@@ -140,13 +140,6 @@ def _search_callback(registry: Registry) -> None:
             st.session_state[KEYS[name]] = []
         st.session_state[KEYS["cities"]] = ids
     st.session_state["_search_msg"] = (query, ids)
-
-
-def select_cities(registry: Registry, ids: list[str]) -> None:
-    """Narrow the filter to these cities (used by chart clicks, in callbacks)."""
-    for name in GEO_FIELDS[:-1]:
-        st.session_state[KEYS[name]] = []
-    st.session_state[KEYS["cities"]] = list(ids)
 
 
 def select_countries(registry: Registry, ids: list[str]) -> None:
@@ -283,7 +276,6 @@ __all__ = [
     "render_filter",
     "render_language",
     "seed_from_url",
-    "select_cities",
     "select_countries",
     "sync_url",
 ]

@@ -18,9 +18,8 @@ from mag_data import (
     apply_filter,
     config,
 )
-from mag_data.i18n import DEFAULT_LANG
-from mag_data.registry import file_fingerprint
-from mag_data.snapshot import load_registry_snapshot
+from mag_data.register.registry import file_fingerprint
+from mag_data.register.snapshot import load_registry_snapshot
 
 
 def data_dir() -> Path:
@@ -32,7 +31,7 @@ def data_dir() -> Path:
 def _load(folder: str, fingerprint: str) -> Registry:
     # Keyed by the files' content hash: an edited file reloads, a touched one does not. The
     # registry is shared, not copied: mag_data never mutates frames in place. A restart reads
-    # the validated registry from its snapshot (mag_data.snapshot) when nothing changed.
+    # the validated registry from its snapshot (mag_data.register.snapshot) when nothing changed.
     return load_registry_snapshot(Path(folder))
 
 
@@ -104,10 +103,6 @@ def context() -> Context:
     return st.session_state["_ctx"]
 
 
-def lang() -> str:
-    return st.session_state.get("lang") or DEFAULT_LANG
-
-
 __all__ = [
     "Context",
     "DataValidationError",
@@ -115,6 +110,5 @@ __all__ = [
     "end_page",
     "get_registry",
     "get_view",
-    "lang",
     "set_context",
 ]

@@ -12,11 +12,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from mag_data import config
-from mag_data.aggregations import Headline
-from mag_data.charts import alt_text
-from mag_data.export import to_csv_bytes, to_xlsx_bytes
 from mag_data.i18n import fmt_float, fmt_int, fmt_pct, problems_table, t
-from mag_data.problems import DataValidationError, Problem
+from mag_data.present.charts import alt_text
+from mag_data.present.export import to_csv_bytes, to_xlsx_bytes
+from mag_data.query.aggregations import Headline
+from mag_data.register.problems import DataValidationError, Problem
 
 from .state import end_page
 

@@ -7,49 +7,10 @@ from pathlib import Path
 
 import pytest
 from factories import write_register
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 TIMEOUT = 60
-
-
-class ServerMode:
-    """How AppTest runs are executed, as a live server would execute them.
-
-    A server runs its very first script run through Streamlit's legacy ``pages/`` discovery (the
-    folder exists) and every later run through ``st.navigation``, once app.py has called it.
-    AppTest resets that switch before each run, so left alone every run would be a server's first
-    run, which a real session never sees twice. ``first_run_of_server = True`` asks for it.
-    """
-
-    def __init__(self) -> None:
-        self.first_run_of_server = False
-
-
-@pytest.fixture(scope="module")
-def server_mode() -> Iterator[ServerMode]:
-    """Runs behave like a running server's (st.navigation) unless a test asks for the first run."""
-    mode = ServerMode()
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        if not mode.first_run_of_server:
-            PagesManager.uses_pages_directory = False
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(PagesManager, "__init__", init)
-        yield mode
-    PagesManager.uses_pages_directory = None
-
-
-@pytest.fixture
-def fresh_server(server_mode: ServerMode) -> Iterator[ServerMode]:
-    """The next runs are a freshly started server's first run (until the test says otherwise)."""
-    server_mode.first_run_of_server = True
-    yield server_mode
-    server_mode.first_run_of_server = False
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +38,7 @@ def _new_session(query: dict[str, str], page: str | None = None) -> AppTest:
 
 @pytest.fixture
 def start_app(
-    monkeypatch: pytest.MonkeyPatch, tiny_env: Path, server_mode: ServerMode
+    monkeypatch: pytest.MonkeyPatch, tiny_env: Path
 ) -> Callable[..., AppTest]:
     """Start a session (first run done), as if opened from a link with these parameters.
 
@@ -93,7 +54,7 @@ def start_app(
 
 
 @pytest.fixture(scope="module")
-def shared_app(tiny_env: Path, server_mode: ServerMode) -> Callable[..., AppTest]:
+def shared_app(tiny_env: Path) -> Callable[..., AppTest]:
     """One session per link for the whole module, for tests that only look at pages."""
     sessions: dict[tuple, AppTest] = {}
 

@@ -4,7 +4,7 @@ Every test writes its own tiny register (``MAG_DATA_DIR``), so the bundled ``dat
 written, and sets ``MAG_ADMIN_PASSWORD_HASH`` to a cheap hash made here (``allow_weak=True``).
 The upload goes through the real ``st.file_uploader``: AppTest 1.67 drives it with
 ``at.file_uploader(key="data_upload").set_value((name, bytes, mime))``. Geocoding is patched in
-``mag_data.geocode`` where the page's lookup calls it: no network.
+``mag_data.editing.geocode`` where the page's lookup calls it: no network.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import pytest
 from factories import MEMBER_HEADER, MEMBER_ROWS, csv_text, write_register
 from streamlit.testing.v1 import AppTest
 
-from mag_data import auth, geocode
+from mag_data.editing import auth, geocode
+from mag_data.editing.store import RegisterStore
 from mag_data.i18n import t
-from mag_data.schema import MEMBERS
-from mag_data.store import REGISTER_FILES, RegisterStore
+from mag_data.register.schema import MEMBERS, REGISTER_FILES
 
 PASSWORD = "секрет-МАГ"
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -100,7 +100,7 @@ def test_without_a_password_hash_editing_is_off_and_the_page_says_how(open_data_
     at = open_data_page(password=None)
     assert not at.error  # no secrets file is not an error
     assert t("data.editing_off", "ru") in texts(at.info)
-    assert any("python -m mag_data.auth" in c.value for c in at.code)
+    assert any("python -m mag_data.editing.auth" in c.value for c in at.code)
     assert not at.file_uploader and "data_password" not in [w.key for w in at.text_input]
     keys = {b.key for b in at.get("download_button")}
     assert {"data_current_csv", "data_current_xlsx", "data_tpl_csv", "data_tpl_xlsx"} <= keys

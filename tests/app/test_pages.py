@@ -200,19 +200,19 @@ def test_page_renders_its_charts_with_title_and_alt_text(shared_app, page, lang)
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_link_to_a_page_on_a_fresh_server_opens_it_with_the_sidebar(start_app, fresh_server, page):
-    """A server's first run (legacy pages/ discovery) still routes a deep link through app.py."""
+def test_link_to_a_page_on_a_fresh_server_opens_it_with_the_sidebar(start_app, page):
+    """A server's first run (legacy pages/ discovery; every AppTest run is one) still routes a
+    deep link through app.py."""
     at = ok(start_app(page=PAGES[page], country="russia"))
     assert at.multiselect(key="f_countries").value == ["russia"]
     if page in CHARTS:
         assert set(charts(at)) == CHARTS[page]
 
 
-def test_first_visitor_after_a_server_start_keeps_the_language(start_app, fresh_server):
+def test_first_visitor_after_a_server_start_keeps_the_language(start_app):
     """Opened with lang=en as a server's first run, the session stays English on the next run."""
     at = ok(start_app(lang="en", country="russia"))
     assert at.title[0].value == t("app.assembly", "en")
-    fresh_server.first_run_of_server = False  # every later run goes through st.navigation
     ok(at.multiselect(key="f_areas").select("social").run())
     assert at.query_params == {"country": "russia", "area": "social", "lang": "en"}
     assert at.title[0].value == t("app.assembly", "en")

@@ -14,8 +14,8 @@ from factories import MEMBER_HEADER, MEMBER_ROWS, csv_text, write_register
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from mag_data import deck, render
 from mag_data.i18n import t
+from mag_data.present import deck, render
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "pages/presentation.py"

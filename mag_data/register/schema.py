@@ -1,0 +1,138 @@
+"""The registers' columns: names, types, allowed values. One table of truth for loaders and docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["id", "str", "int", "float", "bool", "date", "category"]
+
+STATUSES: tuple[str, ...] = ("planned", "active", "completed")
+ROLES: tuple[str, ...] = ("lead", "partner")
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+PROJECT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+MAX_TEXT_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a register file: its type, whether it may be empty, and its bounds."""
+
+    name: str
+    kind: Kind
+    required: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A register file: its name in ``data/``, its columns in order, and its unique key."""
+
+    name: str
+    file: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+MEMBERS = TableSpec(
+    name="members",
+    file="members.csv",
+    key=("id",),
+    columns=(
+        Column("id", "id", pattern=ID_PATTERN),
+        Column("name_ru", "str"),
+        Column("name_en", "str"),
+        Column("country_id", "category", pattern=ID_PATTERN),
+        Column("country_ru", "category"),
+        Column("country_en", "category"),
+        Column("iso_code", "category", required=False, pattern=r"^[A-Z]{2}$"),
+        Column("macro_region_id", "category", pattern=ID_PATTERN),
+        Column("macro_region_ru", "category"),
+        Column("macro_region_en", "category"),
+        Column("list_group", "int", minimum=1),
+        Column("list_position", "int", minimum=1),
+        Column("subdivision_code", "category", required=False),
+        Column("subdivision_ru", "category"),
+        Column("subdivision_en", "category"),
+        Column("federal_district_ru", "category", required=False),
+        Column("federal_district_en", "category", required=False),
+        Column("lat", "float", minimum=-90, maximum=90),
+        Column("lon", "float", minimum=-180, maximum=180),
+        Column("population", "int", minimum=0),
+        Column("population_year", "int", required=False, minimum=1800, maximum=2100),
+        Column("population_source", "str"),
+        Column("is_capital", "bool"),
+        Column("joined", "date", required=False),
+        Column("geonameid", "int", required=False, minimum=1),
+        Column("coord_source", "str"),
+    ),
+)
+
+ALIASES = TableSpec(
+    name="aliases",
+    file="aliases.csv",
+    key=("member_id", "alias"),
+    columns=(
+        Column("member_id", "id", pattern=ID_PATTERN),
+        Column("alias", "str"),
+        Column("lang", "category", choices=("ru", "en", "other")),
+    ),
+)
+
+# A controlled vocabulary: id, label in each language, display order.
+VOCABULARY_COLUMNS = (
+    Column("id", "id", pattern=ID_PATTERN),
+    Column("name_ru", "str"),
+    Column("name_en", "str"),
+    Column("order", "int", minimum=1),
+)
+
+AREAS = TableSpec(
+    name="cooperation_areas", file="cooperation_areas.csv", key=("id",), columns=VOCABULARY_COLUMNS
+)
+
+TASKS = TableSpec(name="tasks", file="tasks.csv", key=("id",), columns=VOCABULARY_COLUMNS)
+
+PROJECTS = TableSpec(
+    name="projects",
+    file="projects.csv",
+    key=("id",),
+    columns=(
+        Column("id", "id", pattern=PROJECT_ID_PATTERN),
+        Column("title_ru", "str"),
+        Column("title_en", "str"),
+        Column("area_id", "category"),
+        Column("task_id", "category", required=False),
+        Column("status", "category", choices=STATUSES),
+        Column("start_date", "date"),
+        Column("end_date", "date", required=False),
+        Column("budget", "float", required=False, minimum=0),
+        Column("currency", "category", required=False, pattern=CURRENCY_PATTERN),
+        Column("illustrative", "bool"),
+    ),
+)
+
+PARTICIPANTS = TableSpec(
+    name="participants",
+    file="participants.csv",
+    key=("project_id", "member_id"),
+    columns=(
+        Column("project_id", "id", pattern=PROJECT_ID_PATTERN),
+        Column("member_id", "id", pattern=ID_PATTERN),
+        Column("role", "category", choices=ROLES),
+    ),
+)
+
+# The register: these six files, in this order (the order of the content fingerprint). The one
+# list of them; a real register replaces the illustrative one with files of these names.
+REGISTER_TABLES: tuple[TableSpec, ...] = (MEMBERS, ALIASES, AREAS, TASKS, PROJECTS, PARTICIPANTS)
+REGISTER_FILES: tuple[str, ...] = tuple(spec.file for spec in REGISTER_TABLES)
+TABLES_BY_NAME: dict[str, TableSpec] = {spec.name: spec for spec in REGISTER_TABLES}

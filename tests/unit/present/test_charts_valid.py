@@ -1,0 +1,230 @@
+"""Every chart builder's figure is valid plotly, as sent.
+
+``mag_data.present.charts`` builds figures from plain dicts without plotly's property validation (it was
+most of the cost of a rerun). These tests are what keep that honest: each builder's output, for
+both languages and for a full, a narrow and an empty view, is validated again here
+(``go.Figure(fig.to_dict())`` raises ``ValueError`` on any misspelt property or invalid value),
+and the figure as sent must equal its validated form (no value plotly would have rewritten, such
+as a named colour scale). A few facts about what is drawn are checked on the way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from mag_data import Filter, apply_filter, config, load_registry
+from mag_data.analysis import network
+from mag_data.i18n import PLOTLY_SEPARATORS, t
+from mag_data.present import charts
+from mag_data.query import aggregations as agg
+from mag_data.query import tables
+from mag_data.register.schema import STATUSES
+
+LANGS = ("ru", "en")
+VIEWS = ("full", "narrow", "empty")
+
+
+class Inputs:
+    """The frames the pages and the deck pass to the builders, for one filtered view."""
+
+    def __init__(self, view: Any) -> None:
+        self.view = view
+        self.registry = view.registry
+        self.members = view.members
+        self.by_city = agg.by_city(view)
+        self.by_country = agg.by_country(view)
+        self.links = agg.partner_links(view, max_links=400)
+        graph = network.cooperation_graph(view)
+        indicators = network.city_indicators(graph, view.members)
+        positions = network.layout_positions(graph, how="geo")
+        self.nodes = indicators.merge(positions, on="id") if not indicators.empty else indicators
+        self.link_table = network.link_table(view)
+        self.top = agg.top_cities(view, n=10)
+
+
+@pytest.fixture(scope="module")
+def inputs() -> dict[str, Inputs]:
+    registry = load_registry(config.DATA_DIR)
+    country = str(registry.members["country_id"].iloc[0])
+    filters = {
+        "full": Filter(),
+        "narrow": Filter(countries=(country,)),
+        "empty": Filter(cities=("no-such-city",)),
+    }
+    return {name: Inputs(apply_filter(registry, f)) for name, f in filters.items()}
+
+
+Builder = Callable[[Inputs, str], go.Figure]
+
+BUILDERS: dict[str, Builder] = {
+    "member_map": lambda d, lang: charts.member_map(
+        d.by_city, lang, links=d.links, countries=d.by_country, height=680
+    ),
+    "member_map_by_region": lambda d, lang: charts.member_map(
+        d.members, lang, color_by="macro_region", resolution=110
+    ),
+    "geo_bars": lambda d, lang: charts.geo_bars(d.by_country, lang, "members"),
+    "geo_bars_share": lambda d, lang: charts.geo_bars(
+        agg.by_macro_region(d.view), lang, "share_of_membership", "macro_region"
+    ),
+    "membership_sunburst": lambda d, lang: charts.membership_sunburst(d.members, lang),
+    "membership_sunburst_population": lambda d, lang: charts.membership_sunburst(
+        d.members, lang, "population"
+    ),
+    "area_bars": lambda d, lang: charts.area_bars(agg.by_area(d.view), lang),
+    "area_country_heatmap": lambda d, lang: charts.area_country_heatmap(
+        agg.area_country_matrix(d.view), d.registry.areas, d.by_country, lang
+    ),
+    "year_bars": lambda d, lang: charts.year_bars(agg.by_year(d.view), d.registry.areas, lang),
+    "status_donut": lambda d, lang: charts.status_donut(agg.by_status(d.view), lang),
+    "city_bars": lambda d, lang: charts.city_bars(d.top, lang, "Top"),
+    "city_bars_nearest": lambda d, lang: charts.city_bars(
+        tables.nearest_bars(d.registry.members, str(d.registry.members["id"].iloc[0]))
+        if not d.members.empty
+        else d.top.iloc[:0],
+        lang,
+        "Nearest",
+        x_title=t("m.distance_km", lang),
+    ),
+    "network_map": lambda d, lang: charts.network_map(d.by_city, d.link_table, lang, max_links=30),
+    "network_chart": lambda d, lang: charts.network_chart(
+        d.nodes, d.link_table, lang, geographic=True, max_links=30
+    ),
+    "country_members_population": lambda d, lang: charts.country_members_population(
+        d.by_country, lang
+    ),
+    "empty_figure": lambda d, lang: charts.empty_figure(lang, "Title"),
+}
+
+
+def _sent(fig: go.Figure) -> Any:
+    """The figure as Streamlit sends it (``to_dict`` and JSON), parsed back."""
+    return json.loads(pio.to_json(fig.to_dict(), validate=False))
+
+
+def _validated(fig: go.Figure) -> go.Figure:
+    """The figure rebuilt with plotly's validation: raises ``ValueError`` on anything invalid."""
+    return go.Figure(fig.to_dict())
+
+
+def _is_empty_figure(fig: go.Figure, lang: str) -> bool:
+    notes = fig.layout.annotations
+    return not fig.data and len(notes) == 1 and notes[0].text == t("app.empty", lang)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_every_builder_gives_a_valid_figure_equal_to_its_validated_form(
+    inputs: dict[str, Inputs], name: str, lang: str, view: str
+) -> None:
+    fig = BUILDERS[name](inputs[view], lang)
+    valid = _validated(fig)
+    assert _sent(fig) == _sent(valid)
+    assert fig.layout.separators == PLOTLY_SEPARATORS[lang]
+    assert fig.layout.template.layout.paper_bgcolor == "white"  # plotly_white's layout
+    assert charts.alt_text(fig)
+    if view == "empty" or name == "empty_figure":
+        assert _is_empty_figure(fig, lang)
+
+
+def test_a_misspelt_property_fails_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above would catch a typo in a builder's dicts (here: in every bar chart)."""
+    hbars = charts._hbars
+
+    def misspelt(*args: Any) -> dict[str, Any]:
+        return {**hbars(*args), "textpositon": "auto"}
+
+    monkeypatch.setattr(charts, "_hbars", misspelt)
+    fig = charts.city_bars(
+        agg.top_cities(apply_filter(load_registry(config.DATA_DIR), Filter())), "en", "Top"
+    )
+    with pytest.raises(ValueError, match="textpositon"):
+        _validated(fig)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bars_and_markers_match_the_view(inputs: dict[str, Inputs], lang: str) -> None:
+    for view in ("full", "narrow"):
+        d = inputs[view]
+        countries = len(d.by_country)
+        bars = charts.geo_bars(d.by_country, lang, "members")
+        assert [tr.type for tr in bars.data] == ["bar"]
+        assert len(bars.data[0].y) == countries
+        assert set(bars.data[0].customdata) == set(d.by_country["id"])
+        assert bars.layout.title.text == t(
+            "chart.geo.members", lang, by=t("chart.by.country", lang)
+        )
+        assert bars.layout.xaxis.title.text == t("m.members", lang)
+
+        panels = charts.country_members_population(d.by_country, lang)
+        assert [(tr.type, tr.xaxis, len(tr.y)) for tr in panels.data] == [
+            ("bar", "x", countries),
+            ("bar", "x2", countries),
+        ]
+        assert [a.text for a in panels.layout.annotations] == [
+            t("m.members", lang),
+            t("m.population", lang),
+        ]
+
+        fig = charts.member_map(d.by_city, lang, links=d.links, countries=d.by_country)
+        types = [tr.type for tr in fig.data]
+        assert types[0] == "choropleth" and set(types[1:]) == {"scattergeo"}
+        markers = [tr for tr in fig.data if tr.type == "scattergeo" and tr.mode == "markers"]
+        assert sum(len(tr.lat) for tr in markers) == len(d.by_city)
+        assert len(markers) == d.by_city["country_id"].nunique()
+        assert fig.layout.title.text == t("chart.map", lang)
+        assert fig.layout.geo.projection.type == "conic conformal"
+
+        net = charts.network_chart(d.nodes, d.link_table, lang)
+        nodes = [tr for tr in net.data if tr.mode == "markers+text"]
+        assert sum(len(tr.x) for tr in nodes) == len(d.nodes)
+
+        sunburst = charts.membership_sunburst(d.members, lang)
+        assert sum(str(i).startswith("m:") for i in sunburst.data[0].ids) == len(d.members)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_project_charts_in_both_languages(inputs: dict[str, Inputs], lang: str) -> None:
+    d = inputs["full"]
+    areas = charts.area_bars(agg.by_area(d.view), lang)
+    assert [tr.name for tr in areas.data] == [t(f"status.{s}", lang) for s in STATUSES]
+    assert areas.layout.barmode == "stack" and areas.layout.title.text == t("chart.areas", lang)
+    years = charts.year_bars(agg.by_year(d.view), d.registry.areas, lang)
+    assert [tr.name for tr in years.data] == list(d.registry.areas[f"name_{lang}"].astype(str))
+    assert years.layout.yaxis.title.text == t("m.projects", lang)
+    statuses = agg.by_status(d.view)
+    donut = charts.status_donut(statuses, lang)
+    assert donut.data[0].type == "pie"
+    assert sum(donut.data[0].values) == statuses["projects"].sum()
+    heatmap = charts.area_country_heatmap(
+        agg.area_country_matrix(d.view), d.registry.areas, d.by_country, lang
+    )
+    assert heatmap.data[0].type == "heatmap"
+    assert heatmap.data[0].z.shape == (len(d.registry.areas), len(d.by_country))
+    assert heatmap.data[0].colorscale[0][0] == 0  # spelt out, not plotly.py's name for it
+    assert heatmap.layout.xaxis.title.text == t("col.country", lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_capped_map_and_sunburst_are_valid(
+    inputs: dict[str, Inputs], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The paths a large register takes (grid cells on the map, "n more" sunburst leaves)."""
+    monkeypatch.setattr(charts, "MAX_MAP_MARKERS", 10)
+    monkeypatch.setattr(charts, "MAX_SUNBURST_CITIES", 3)
+    d = inputs["full"]
+    fig = charts.member_map(d.by_city, lang)
+    assert _sent(fig) == _sent(_validated(fig))
+    assert [tr.name for tr in fig.data].count(t("chart.map.cells", lang)) == 1
+    assert len(fig.layout.annotations) == 1
+    sunburst = charts.membership_sunburst(d.members, lang)
+    assert _sent(sunburst) == _sent(_validated(sunburst))
+    assert any(str(i).startswith("more:") for i in sunburst.data[0].ids)
+    assert len(sunburst.layout.annotations) == 1

@@ -170,7 +170,7 @@ def show_table(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
             t(
                 "app.table_cut",
                 lang,
-                shown=fmt_int(MAX_TABLE_ROWS, lang),
+                n=MAX_TABLE_ROWS,
                 total=fmt_int(len(table), lang),
             )
         )

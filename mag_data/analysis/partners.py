@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from mag_data.analysis import geo
-from mag_data.i18n import fmt_int, t
+from mag_data.i18n import fmt_int, plural_form, t
 from mag_data.register.registry import Registry
 
 COMPONENTS = ("experience", "proximity", "new_partner", "complementary")
@@ -45,23 +45,6 @@ class ScoreWeights:
         return float(sum(asdict(self).values()))
 
 
-def plural_form(n: int, lang: str) -> str:
-    """The plural form of a count: ``one``/``few``/``many`` in Russian (1, 2–4, 5+; 11–14 take
-    ``many``), ``one``/``many`` in English."""
-    n = abs(int(n))
-    if lang != "ru":
-        return "one" if n == 1 else "many"
-    if n % 10 == 1 and n % 100 != 11:
-        return "one"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "few"
-    return "many"
-
-
-def _counted(base: str, n: int, lang: str, **params: object) -> str:
-    return t(f"{base}.{plural_form(n, lang)}", lang, n=fmt_int(n, lang), **params)
-
-
 def _area_adjectives(area_id: str, lang: str) -> tuple[str, str]:
     """(singular, plural) adjective of the area with a trailing space, or empty strings."""
     one, many = f"partners.area.one.{area_id}", f"partners.area.many.{area_id}"
@@ -75,9 +58,8 @@ def experience_phrase(n: int, area_id: str, lang: str) -> str:
     adj_one, adj_many = _area_adjectives(area_id, lang)
     if n == 0:
         return t("partners.why.exp.zero", lang, adj=adj_many)
-    form = plural_form(n, lang)
-    adj = adj_one if form == "one" else adj_many
-    return t(f"partners.why.exp.{form}", lang, n=fmt_int(n, lang), adj=adj)
+    adj = adj_one if plural_form(n, lang) == "one" else adj_many
+    return t("partners.why.exp", lang, n=n, adj=adj)
 
 
 def why_text(row: pd.Series, area_id: str, lang: str) -> str:
@@ -90,13 +72,13 @@ def why_text(row: pd.Series, area_id: str, lang: str) -> str:
     if shared == 0:
         parts.append(t("partners.why.never", lang))
     else:
-        parts.append(_counted("partners.why.shared", shared, lang))
+        parts.append(t("partners.why.shared", lang, n=shared))
     if row["other_region"]:
         parts.append(t("partners.why.region", lang, region=str(row[f"macro_region_{lang}"])))
     ratio = int(round(float(row["size_ratio"])))
     if ratio >= SIZE_RATIO_SHOWN:
         base = "partners.why.larger" if row["larger"] else "partners.why.smaller"
-        parts.append(_counted(base, ratio, lang))
+        parts.append(t(base, lang, n=ratio))
     return ", ".join(parts)
 
 

@@ -406,7 +406,7 @@ def _map_parts(
             "chart.map.capped",
             lang,
             shown=fmt_int(len(shown), lang),
-            total=fmt_int(len(cities), lang),
+            n=len(cities),
             rest=fmt_int(len(grouped), lang),
         )
         layout["annotations"] = [_corner_note(capped, top=True, bgcolor="rgba(255,255,255,0.85)")]
@@ -514,7 +514,7 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
         list(region_labels[r_first])
         + list(country_labels[c_first])
         + list(members[f"name_{lang}"].astype(str).to_numpy(dtype=object)[shown])
-        + [t("chart.sunburst.more", lang, n=fmt_int(hidden[c], lang)) for c in more]
+        + [t("chart.sunburst.more", lang, n=int(hidden[c])) for c in more]
     )
     parents = (
         [""] * len(r_ids)

@@ -137,7 +137,7 @@ def _issues(
                 file=file,
                 code="more_problems",
                 column=column,
-                params={"count": len(rows) - MAX_PROBLEMS_PER_CHECK, "of_code": code},
+                params={"n": len(rows) - MAX_PROBLEMS_PER_CHECK, "of_code": code},
             )
         )
 

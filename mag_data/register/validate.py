@@ -51,7 +51,7 @@ def _cell_problems(
                 file=file,
                 code="more_problems",
                 column=column.name,
-                params={"count": total - MAX_PROBLEMS_PER_CHECK, "of_code": code},
+                params={"n": total - MAX_PROBLEMS_PER_CHECK, "of_code": code},
             )
         )
     return out

@@ -14,7 +14,7 @@ from geopy.distance import geodesic
 
 from mag_data.analysis import partners
 from mag_data.analysis.partners import ScoreWeights
-from mag_data.i18n import NBSP, TEXTS, fmt_int, t
+from mag_data.i18n import NBSP, TEXTS, fmt_int, plural_form, t
 
 MSK = (55.75204, 37.61781)
 POINTS = {"minsk": (53.9, 27.56667), "kazan": (55.78874, 49.12214), "almaty": (43.25, 76.91667)}
@@ -117,7 +117,7 @@ def test_experience_phrase_agrees_with_the_number(n, lang, expected):
 )
 def test_plural_forms(n, ru, en):
     """Russian: 1/21 one, 2–4/22 few, 5–20/0/111 many; English: 1 one, otherwise many."""
-    assert (partners.plural_form(n, "ru"), partners.plural_form(n, "en")) == (ru, en)
+    assert (plural_form(n, "ru"), plural_form(n, "en")) == (ru, en)
 
 
 def test_every_area_has_its_adjectives():

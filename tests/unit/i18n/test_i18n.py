@@ -11,14 +11,66 @@ from mag_data.i18n import NBSP, fmt_float, fmt_int, fmt_pct, t
 from mag_data.register.problems import Problem
 
 
+def _placeholders(text) -> set[str]:
+    forms = text.values() if isinstance(text, dict) else [text]
+    return {name for form in forms for name in re.findall(r"{(\w+)}", form)}
+
+
 def test_every_text_has_both_languages_with_the_same_placeholders():
-    """No key lacks ru or en, and both use the same {placeholders}."""
+    """No key lacks ru or en, and both use the same {placeholders} (in every plural form)."""
     for key, entry in i18n.TEXTS.items():
         assert set(entry) == {"ru", "en"}, key
-        assert entry["ru"].strip() and entry["en"].strip(), key
-        assert set(re.findall(r"{(\w+)}", entry["ru"])) == set(
-            re.findall(r"{(\w+)}", entry["en"])
-        ), key
+        ru, en = entry["ru"], entry["en"]
+        assert isinstance(ru, dict) == isinstance(en, dict), f"{key}: plural in one language only"
+        for text in (ru, en):
+            forms = text.values() if isinstance(text, dict) else [text]
+            assert all(form.strip() for form in forms), key
+        assert _placeholders(ru) == _placeholders(en), key
+
+
+def test_plural_texts_have_every_form_of_their_language_and_a_count():
+    """Russian plurals have one/few/many, English one/many, and every form shows {n}."""
+    plurals = {k: e for k, e in i18n.TEXTS.items() if isinstance(e["ru"], dict)}
+    assert "chart.sunburst.more" in plurals
+    for key, entry in plurals.items():
+        for lang in ("ru", "en"):
+            assert tuple(entry[lang]) == i18n.PLURAL_FORMS[lang], (key, lang)
+            assert all("{n}" in form for form in entry[lang].values()), (key, lang)
+
+
+@pytest.mark.parametrize(
+    "n,ru,en",
+    [
+        (1, "ещё 1 город", "1 more city"),
+        (2, "ещё 2 города", "2 more cities"),
+        (5, "ещё 5 городов", "5 more cities"),
+        (11, "ещё 11 городов", "11 more cities"),
+        (21, "ещё 21 город", "21 more cities"),
+        (104, "ещё 104 города", "104 more cities"),
+        (1000, f"ещё 1{NBSP}000 городов", "1,000 more cities"),
+    ],
+)
+def test_a_count_of_cities_takes_the_right_form(n, ru, en):
+    """«1 город / 2 города / 5 городов»: the form follows the number, which is formatted too."""
+    assert t("chart.sunburst.more", "ru", n=n) == ru
+    assert t("chart.sunburst.more", "en", n=n) == en
+
+
+def test_a_plural_text_without_a_count_is_a_programming_error():
+    with pytest.raises(TypeError):
+        t("chart.sunburst.more", "ru")
+
+
+def test_the_texts_are_read_from_one_toml_file_per_language():
+    """The catalogue is the two data files, nothing else (one translation table)."""
+    import tomllib
+    from pathlib import Path
+
+    folder = Path(i18n.__file__).parent
+    files = {
+        lang: tomllib.loads((folder / f"{lang}.toml").read_text("utf-8")) for lang in ("ru", "en")
+    }
+    assert set(files["ru"]) == set(files["en"]) == set(i18n.TEXTS)
 
 
 @pytest.mark.parametrize(

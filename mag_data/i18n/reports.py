@@ -1,0 +1,36 @@
+"""Validation problems in words: the message and the fix, in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mag_data.i18n.catalog import DEFAULT_LANG, TEXTS, has_text, t
+from mag_data.register.problems import Problem
+
+
+def describe_problem(problem: Problem, lang: str = DEFAULT_LANG) -> tuple[str, str]:
+    """(message, hint) of a validation problem in ``lang``."""
+    message = t(f"problem.{problem.code}", lang)
+    hint_key = f"hint.{problem.code}"
+    hint = ""
+    if has_text(hint_key):
+        try:
+            hint = t(hint_key, lang, **problem.params)
+        except (KeyError, IndexError, TypeError):
+            # A hint whose parameters the problem lacks: the words without the numbers.
+            hint = "" if isinstance(TEXTS[hint_key].get(lang), dict) else t(hint_key, lang)
+    return message, hint
+
+
+def problems_table(
+    problems: list[Problem] | tuple[Problem, ...], lang: str = DEFAULT_LANG
+) -> list[dict[str, Any]]:
+    """Rows (file, row, column, value, problem, hint) with headers in ``lang``."""
+    headers = t("problem.columns", lang).split(";")
+    rows = []
+    for p in problems:
+        message, hint = describe_problem(p, lang)
+        rows.append(
+            dict(zip(headers, [p.file, p.row, p.column, p.value, message, hint], strict=True))
+        )
+    return rows

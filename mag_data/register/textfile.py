@@ -125,6 +125,12 @@ def read_text_table(raw: bytes, file: str) -> tuple[RawTable | None, list[Proble
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = sniff_delimiter(text)
     try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        header = []
+    if repeated := _repeated_columns(header, file):
+        return None, repeated
+    try:
         frame = _fast_read(text, delimiter)
         if frame is None:
             frame = pandas_read(text, delimiter)
@@ -140,13 +146,51 @@ def read_text_table(raw: bytes, file: str) -> tuple[RawTable | None, list[Proble
     return RawTable(frame=frame, encoding=encoding, delimiter=delimiter), []
 
 
+def _repeated_columns(header: list[str], file: str) -> list[Problem]:
+    """A header that names a column twice, as the file has it (pandas would quietly rename the
+    second one ``id.1``): one problem per repeated name, with the spreadsheet columns it is in."""
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(header, start=1):
+        positions.setdefault(str(name).strip().lstrip("\ufeff"), []).append(i)
+    return [
+        Problem(
+            file=file,
+            code="duplicate_column",
+            row=1,
+            column=name,
+            params={"columns": ", ".join(_column_letter(i) for i in where)},
+        )
+        for name, where in positions.items()
+        if name and len(where) > 1
+    ]
+
+
+def _column_letter(i: int) -> str:
+    """1 → A, 27 → AA: the column as a spreadsheet names it."""
+    letters = ""
+    while i:
+        i, rest = divmod(i - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def read_xlsx_table(raw: bytes, file: str) -> tuple[RawTable | None, list[Problem]]:
     """Parse the first sheet of an XLSX workbook into strings."""
     try:
-        frame = pd.read_excel(io.BytesIO(raw), dtype=str, engine="openpyxl", keep_default_na=False)
+        cells = pd.read_excel(
+            io.BytesIO(raw), dtype=str, engine="openpyxl", keep_default_na=False, header=None
+        )
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         return None, [Problem(file=file, code="bad_xlsx", params={"detail": str(exc)[:200]})]
-    frame.columns = [str(c).strip() for c in frame.columns]
+    if cells.empty:
+        return None, [Problem(file=file, code="empty_file")]
+    header = ["" if pd.isna(c) else str(c) for c in cells.iloc[0]]
+    if repeated := _repeated_columns(header, file):
+        return None, repeated
+    frame = cells.iloc[1:].reset_index(drop=True)
+    frame.columns = [
+        name.strip() if name.strip() else f"Unnamed: {i}" for i, name in enumerate(header)
+    ]
     frame = frame.fillna("")
     return RawTable(frame=frame, encoding="xlsx", delimiter=""), []
 

@@ -190,9 +190,6 @@ def validate_table(
                     params={"expected": ", ".join(expected)},
                 )
             )
-    duplicated_headers = [c for c in set(present) if present.count(c) > 1]
-    for name in duplicated_headers:
-        problems.append(Problem(file=file, code="duplicate_column", column=name))
     if problems:
         return pd.DataFrame(columns=expected), problems
 

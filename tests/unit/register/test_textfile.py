@@ -70,3 +70,49 @@ def test_a_short_row_still_reads_as_empty_cells():
     table, problems = read_text_table(b"id,name,note\na,b\n", "members.csv")
     assert not problems and table is not None
     assert table.frame.to_dict("records") == [{"id": "a", "name": "b", "note": ""}]
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_column_named_twice_is_reported_with_the_columns_it_is_in(kind):
+    """pandas would rename the second ``id`` to ``id.1`` (an "unknown column"); the reader says
+    what the file really has: ``id`` twice, in spreadsheet columns A and C."""
+    from mag_data.register.textfile import read_table
+
+    rows = [["id", "name_ru", "id"], ["msk", "Москва", "msk"]]
+    if kind == "csv":
+        raw = "\n".join(",".join(r) for r in rows).encode()
+        name = "members.csv"
+    else:
+        raw, name = _xlsx(rows), "members.xlsx"
+    table, problems = read_table(raw, name)
+    assert table is None
+    assert [(p.code, p.row, p.column, p.params["columns"]) for p in problems] == [
+        ("duplicate_column", 1, "id", "A, C")
+    ]
+
+
+def test_an_xlsx_sheet_reads_as_the_same_strings_as_its_csv():
+    from mag_data.register.textfile import read_table
+
+    rows = [["id", "population", ""], ["msk", "13010112", "x"], ["kzn", "", ""]]
+    table, problems = read_table(_xlsx(rows), "members.xlsx")
+    assert not problems and table is not None
+    assert list(table.frame.columns) == ["id", "population", "Unnamed: 2"]
+    assert table.frame.to_dict("list") == {
+        "id": ["msk", "kzn"],
+        "population": ["13010112", ""],
+        "Unnamed: 2": ["x", ""],
+    }

@@ -21,17 +21,19 @@ import pandas as pd
 import streamlit as st
 
 from mag_data.editing import auth, geocode
-from mag_data.editing.store import (
+from mag_data.editing.review import (
     MAX_UPLOAD_BYTES,
     UPLOADABLE,
+    UploadReview,
+    export_frame,
+    template_frame,
+)
+from mag_data.editing.store import (
     ConflictError,
     LockTimeout,
     RegisterStore,
     StoreError,
-    UploadReview,
-    export_frame,
     history_frame,
-    template_frame,
 )
 from mag_data.i18n import fmt_int, problems_table, t
 from mag_data.register.problems import DataValidationError

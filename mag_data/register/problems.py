@@ -44,7 +44,7 @@ CODES = frozenset(
         "unknown_member",
         "lead_count",
         "more_problems",
-        # uploads on the data page (mag_data.editing.store)
+        # uploads on the data page (mag_data.editing.review)
         "file_too_large",
         "population_jump",
         "rows_removed",

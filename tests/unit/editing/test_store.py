@@ -24,15 +24,10 @@ from factories import (
     write_register,
 )
 
-from mag_data.editing import store as store_module
-from mag_data.editing.store import (
-    MAX_UPLOAD_BYTES,
-    ConflictError,
-    LockTimeout,
-    RegisterStore,
-    StoreError,
-    export_frame,
-)
+from mag_data.editing import files as files_module
+from mag_data.editing.files import sha256
+from mag_data.editing.review import MAX_UPLOAD_BYTES, export_frame
+from mag_data.editing.store import ConflictError, LockTimeout, RegisterStore, StoreError
 from mag_data.present.export import to_csv_bytes, to_xlsx_bytes
 from mag_data.register.problems import DataValidationError
 from mag_data.register.registry import file_fingerprint, fingerprint_of
@@ -266,7 +261,7 @@ def test_apply_writes_the_canonical_file_and_records_both_versions(
     assert history[1].fingerprint == fingerprint_of(before)
     manifest = json.loads((folder / "history" / version.id / "manifest.json").read_text())
     assert manifest["user"] == "Анна" and manifest["reason"] == "census 2024"
-    assert manifest["files"]["members.csv"] == store_module.sha256(after["members.csv"])
+    assert manifest["files"]["members.csv"] == sha256(after["members.csv"])
     assert version.id.endswith("_Анна")
     assert store.fingerprint() == version.fingerprint
 
@@ -350,7 +345,7 @@ def test_a_failure_between_write_and_rename_leaves_the_register_intact(
     def broken_replace(src, dst):
         raise OSError("simulated crash between write and rename")
 
-    monkeypatch.setattr(store_module.os, "replace", broken_replace)
+    monkeypatch.setattr(files_module.os, "replace", broken_replace)
     with pytest.raises(OSError, match="simulated crash"):
         apply_members(store, members_csv((1, ",500,", ",510,")))
     assert snapshot(folder) == before
@@ -379,17 +374,17 @@ def test_a_failed_multi_file_restore_puts_back_the_files_already_renamed(
             raise OSError("simulated crash on the second file")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(store_module.os, "replace", replace_once)
+    monkeypatch.setattr(files_module.os, "replace", replace_once)
     with pytest.raises(OSError):
         store.restore(store.history()[-1].id, expected_fingerprint=store.fingerprint(), user="a")
-    monkeypatch.setattr(store_module.os, "replace", real_replace)
+    monkeypatch.setattr(files_module.os, "replace", real_replace)
     assert snapshot(folder) == changed != original
     assert list(folder.glob(".*.tmp")) == []
 
 
 def _die_during_rename(folder: str, data: bytes, expected: str) -> None:
     """Child process: the process is killed right after the new file was written and synced."""
-    store_module.os.replace = lambda src, dst: os._exit(17)
+    files_module.os.replace = lambda src, dst: os._exit(17)
     RegisterStore(folder).apply({"members.csv": data}, expected_fingerprint=expected, user="a")
 
 

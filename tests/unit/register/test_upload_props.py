@@ -24,12 +24,8 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from mag_data import load_registry
-from mag_data.editing.store import (
-    RegisterStore,
-    canonical_frame,
-    register_csv_bytes,
-    typed_table,
-)
+from mag_data.editing.review import canonical_frame, register_csv_bytes, typed_table
+from mag_data.editing.store import RegisterStore
 from mag_data.register.problems import DataValidationError
 from mag_data.register.schema import MEMBERS, PARTICIPANTS, PROJECTS, REGISTER_FILES
 

@@ -152,7 +152,7 @@ if layout == "spring" and not network.spring_fits(len(spring)):
 positions = geographic if layout == "geo" else spring
 widgets.show_chart(
     charts.network_chart(
-        indicators.merge(positions, on="id"),
+        network.placed_indicators(indicators, positions),
         links,
         lang,
         geographic=layout == "geo",

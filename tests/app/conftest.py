@@ -37,9 +37,7 @@ def _new_session(query: dict[str, str], page: str | None = None) -> AppTest:
 
 
 @pytest.fixture
-def start_app(
-    monkeypatch: pytest.MonkeyPatch, tiny_env: Path
-) -> Callable[..., AppTest]:
+def start_app(monkeypatch: pytest.MonkeyPatch, tiny_env: Path) -> Callable[..., AppTest]:
     """Start a session (first run done), as if opened from a link with these parameters.
 
     ``folder`` serves another register; ``page`` (a page script) opens that page's link.

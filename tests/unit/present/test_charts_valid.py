@@ -22,6 +22,8 @@ from mag_data import Filter, apply_filter, config, load_registry
 from mag_data.analysis import network
 from mag_data.i18n import PLOTLY_SEPARATORS, t
 from mag_data.present import charts
+from mag_data.present.charts import bars as bar_charts
+from mag_data.present.charts import maps as map_charts
 from mag_data.query import aggregations as agg
 from mag_data.query import tables
 from mag_data.register.schema import STATUSES
@@ -136,12 +138,12 @@ def test_every_builder_gives_a_valid_figure_equal_to_its_validated_form(
 
 def test_a_misspelt_property_fails_validation(monkeypatch: pytest.MonkeyPatch) -> None:
     """The check above would catch a typo in a builder's dicts (here: in every bar chart)."""
-    hbars = charts._hbars
+    hbars = bar_charts._hbars  # where the bar charts look it up
 
     def misspelt(*args: Any) -> dict[str, Any]:
         return {**hbars(*args), "textpositon": "auto"}
 
-    monkeypatch.setattr(charts, "_hbars", misspelt)
+    monkeypatch.setattr(bar_charts, "_hbars", misspelt)
     fig = charts.city_bars(
         agg.top_cities(apply_filter(load_registry(config.DATA_DIR), Filter())), "en", "Top"
     )
@@ -217,8 +219,8 @@ def test_capped_map_and_sunburst_are_valid(
     inputs: dict[str, Inputs], lang: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The paths a large register takes (grid cells on the map, "n more" sunburst leaves)."""
-    monkeypatch.setattr(charts, "MAX_MAP_MARKERS", 10)
-    monkeypatch.setattr(charts, "MAX_SUNBURST_CITIES", 3)
+    monkeypatch.setattr(map_charts, "MAX_MAP_MARKERS", 10)
+    monkeypatch.setattr(bar_charts, "MAX_SUNBURST_CITIES", 3)
     d = inputs["full"]
     fig = charts.member_map(d.by_city, lang)
     assert _sent(fig) == _sent(_validated(fig))

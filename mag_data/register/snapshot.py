@@ -34,6 +34,7 @@ KEEP = 2  # snapshots kept (the newest); older ones are removed
 SOURCES = (
     "register/registry.py",
     "query/index.py",
+    "query/cells.py",
     "register/schema.py",
     "register/validate.py",
     "register/textfile.py",

@@ -3,6 +3,7 @@ macro-region, per cooperation area, per year, per status, per city; the two-pane
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,7 +76,12 @@ def _single(
     words and large, and why there is nothing to compare (``name`` is register text)."""
     head = f"<b>{plain(name)}</b><br><span style='font-size:40px'>{value}</span><br>{measure}"
     fig = note_figure(
-        t(why, lang), lang, title, f"{title}. {name}: {measure} — {value}", 300, illustrative
+        t(why, lang),
+        lang,
+        title,
+        f"{html.unescape(title)}. {name}: {measure} — {value}",
+        300,
+        illustrative,
     )
     fig.layout.annotations[0].update(y=0.35, yanchor="top")
     fig.add_annotation(
@@ -473,7 +479,7 @@ def city_bars(
     by country with a legend of the countries; the value axis is titled ``x_title`` (default:
     projects) and has whole-number ticks. ``title`` is plain text (a city name in it is shown
     as written). One city is no comparison: its figure in words instead."""
-    title = plain(title)
+    raw_title, title = title, plain(title)
     if cities.empty:
         return empty_figure(lang, title)
     x_title = x_title if x_title is not None else t("m.projects", lang)
@@ -510,7 +516,7 @@ def city_bars(
         "legend": _legend_right(),
         "barmode": "overlay",
     }
-    alt = f"{title}. " + _top_phrase(list(names), list(values), lang)
+    alt = f"{raw_title}. " + _top_phrase(list(names), list(values), lang)
     return _style(
         data,
         layout,

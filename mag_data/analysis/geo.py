@@ -121,7 +121,8 @@ MIN_MAP_SPAN = (18.0, 9.0)
 def map_bounds(members: pd.DataFrame, pad_deg: float = 2.0) -> dict[str, list[float]]:
     """Longitude/latitude ranges that frame the given members with a margin.
 
-    The margin is at least ``pad_deg`` and a few hundredths of the members' extent, so the largest
+    The margin is at least ``pad_deg`` and a share of the members' extent (a fifth and more for a
+    small area, a few hundredths for the whole membership), so the largest
     markers at the edge (Murmansk, Kaliningrad) are not cut by the frame; an area smaller than
     ``MIN_MAP_SPAN`` (one city, a small country) is widened to it, centred on the members, so
     its neighbours are on the map. On a conic projection parallels bow towards the pole, so the
@@ -133,8 +134,14 @@ def map_bounds(members: pd.DataFrame, pad_deg: float = 2.0) -> dict[str, list[fl
     lon = members["lon"].astype(float)
     lon_span = float(lon.max() - lon.min())
     lat_span = float(lat.max() - lat.min())
-    lon_pad = max(pad_deg, 0.04 * lon_span, (MIN_MAP_SPAN[0] - lon_span) / 2)
-    lat_pad = max(pad_deg / 2, 0.06 * lat_span, (MIN_MAP_SPAN[1] - lat_span) / 2)
+    # A small area gets a wider margin (a fifth of its extent and more: the neighbours), the
+    # whole membership a narrow one (a few hundredths: the edge markers, no empty sea).
+    lon_pad = max(
+        pad_deg, lon_span * max(0.04, 0.3 - lon_span / 300), (MIN_MAP_SPAN[0] - lon_span) / 2
+    )
+    lat_pad = max(
+        pad_deg / 2, lat_span * max(0.06, 0.3 - lat_span / 100), (MIN_MAP_SPAN[1] - lat_span) / 2
+    )
     return {
         "lonaxis": [float(lon.min()) - lon_pad, float(lon.max()) + lon_pad],
         "lataxis": [float(lat.min()) - lat_pad, min(89.0, float(lat.max()) + 1.5 * lat_pad + 1.0)],

@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 from mag_data.i18n import NBSP, fmt_int, fmt_pct, t
 from mag_data.present import palette
 from mag_data.present.charts.base import (
+    FONT,
+    MUTED_COLOR,
     Layout,
     Trace,
     _axis,
@@ -24,9 +26,9 @@ from mag_data.present.charts.base import (
     _text,
     _top_phrase,
     empty_figure,
-    note_figure,
     plain,
     plain_all,
+    wrap,
 )
 from mag_data.query.filters import federal_district_rank
 from mag_data.register.schema import STATUSES
@@ -70,32 +72,37 @@ def _percent_axis(values: np.ndarray, lang: str) -> dict[str, Any]:
 
 
 def _single(
-    name: str, measure: str, value: str, lang: str, title: str, why: str, illustrative: bool
+    name: str,
+    measure: str,
+    value: str,
+    lang: str,
+    title: str,
+    why: str,
+    illustrative: bool,
+    ids: dict[str, float],
 ) -> go.Figure:
     """The figure for a chart that compares places when the filter leaves one: its figure in
-    words and large, and why there is nothing to compare (``name`` is register text)."""
-    head = f"<b>{plain(name)}</b><br><span style='font-size:40px'>{value}</span><br>{measure}"
-    fig = note_figure(
-        t(why, lang),
-        lang,
-        title,
-        f"{html.unescape(title)}. {name}: {measure} — {value}",
-        300,
-        illustrative,
+    words and large (name, number, what it counts), and why there is nothing to compare
+    (``name`` is register text; ``title`` ours, already plain). ``layout.meta["single"]``
+    keeps the place's id and number, as a bar's customdata and x would."""
+
+    def line(text: str, y: float, size: int, color: str = str(FONT["color"])) -> dict[str, Any]:
+        return dict(
+            text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=y,
+            yanchor="middle", align="center", font=dict(size=size, color=color),
+        )  # fmt: skip
+
+    notes = [
+        line(f"<b>{plain(name)}</b>", 0.92, 18),
+        line(value, 0.72, 38, palette.COUNTRY_COLORS["russia"]),
+        line(measure, 0.54, 16),
+        line(wrap(t(why, lang), 52), 0.22, 14, MUTED_COLOR),
+    ]
+    layout = {"annotations": notes, "xaxis": _axis(visible=False), "yaxis": _axis(visible=False)}
+    alt = f"{html.unescape(title)}. {name}: {measure} — {value}"
+    return _style(
+        [], layout, title, lang, alt, height=320, illustrative=illustrative, meta={"single": ids}
     )
-    fig.layout.annotations[0].update(y=0.35, yanchor="top")
-    fig.add_annotation(
-        text=head,
-        showarrow=False,
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.4,
-        yanchor="bottom",
-        font=dict(size=18),
-        align="center",
-    )
-    return fig
 
 
 def geo_bars(
@@ -126,6 +133,7 @@ def geo_bars(
             title,
             f"chart.single.{base}",
             illustrative,
+            {str(data["id"].iloc[0]): float(value)},
         )
     data = data.sort_values(measure, ascending=True)
     table = palette.COUNTRY_COLORS if level == "country" else palette.MACRO_REGION_COLORS
@@ -265,6 +273,10 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
         + [country_colors.get(c, palette.NEUTRAL) for c in country[leaves]]
         + [palette.NEUTRAL] * len(more)
     )
+    if len(r_ids) == 1:  # one region (a one-country filter): no ring that only repeats it
+        root = ids[0]
+        ids, labels, values, colors = ids[1:], labels[1:], values[1:], colors[1:]
+        parents = ["" if p == root else p for p in parents[1:]]
     sunburst = dict(
         type="sunburst",
         ids=ids,
@@ -494,6 +506,7 @@ def city_bars(
             title,
             "chart.single.city",
             illustrative,
+            {str(cities["id"].iloc[0]): float(values[0])},
         )
     # Largest first in the frame, drawn from the top down (the category order says so).
     shown = plain_all(cities[f"name_{lang}"])
@@ -571,7 +584,14 @@ def country_members_population(data: pd.DataFrame, lang: str) -> go.Figure:
         row = data.iloc[0]
         single = f"{fmt_int(row['members'], lang)} · {fmt_int(row['population'], lang)}"
         return _single(
-            str(row[f"country_{lang}"]), title, single, lang, title, "chart.single.country", False
+            str(row[f"country_{lang}"]),
+            title,
+            single,
+            lang,
+            title,
+            "chart.single.country",
+            False,
+            {str(row["id"]): float(row["members"])},
         )
     data = data.sort_values(["members", "population"], ascending=True)
     colors = palette.color_map(data["id"], palette.COUNTRY_COLORS)

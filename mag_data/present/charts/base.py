@@ -108,6 +108,7 @@ def _style(
     alt: str,
     height: int = 480,
     illustrative: bool = False,
+    meta: dict[str, Any] | None = None,
 ) -> go.Figure:
     """The figure with the common look: title with the source (and the illustrative-data mark
     for charts of project figures, ``illustrative``) under it, template, font, separators,
@@ -136,7 +137,7 @@ def _style(
             # A builder that put its legend on top has already asked for a taller top margin.
             "margin": dict(l=10, r=10, t=(margin.get("t") or 60) + 22, b=margin.get("b") or 10),
             "legend": {**layout.get("legend", {}), "font": dict(size=14)},
-            "meta": {"alt": alt, "illustrative": illustrative},
+            "meta": {"alt": alt, "illustrative": illustrative, **(meta or {})},
         },
     )
 

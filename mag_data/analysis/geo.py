@@ -133,11 +133,13 @@ def map_bounds(members: pd.DataFrame, pad_deg: float = 2.0) -> dict[str, list[fl
     lat = members["lat"].astype(float)
     lon = members["lon"].astype(float)
     lon_span = float(lon.max() - lon.min())
+    # Degrees of longitude shrink towards the pole: the smallest frame is as wide on screen.
+    min_lon_span = MIN_MAP_SPAN[0] / max(float(np.cos(np.radians(lat.mean()))), 0.3)
     lat_span = float(lat.max() - lat.min())
     # A small area gets a wider margin (a fifth of its extent and more: the neighbours), the
     # whole membership a narrow one (a few hundredths: the edge markers, no empty sea).
     lon_pad = max(
-        pad_deg, lon_span * max(0.04, 0.3 - lon_span / 300), (MIN_MAP_SPAN[0] - lon_span) / 2
+        pad_deg, lon_span * max(0.04, 0.3 - lon_span / 300), (min_lon_span - lon_span) / 2
     )
     lat_pad = max(
         pad_deg / 2, lat_span * max(0.06, 0.3 - lat_span / 100), (MIN_MAP_SPAN[1] - lat_span) / 2

@@ -273,7 +273,7 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
         + [country_colors.get(c, palette.NEUTRAL) for c in country[leaves]]
         + [palette.NEUTRAL] * len(more)
     )
-    if len(r_ids) == 1:  # one region (a one-country filter): no ring that only repeats it
+    if len(r_ids) == 1 and not merged.any():  # one region: no ring that only repeats it
         root = ids[0]
         ids, labels, values, colors = ids[1:], labels[1:], values[1:], colors[1:]
         parents = ["" if p == root else p for p in parents[1:]]

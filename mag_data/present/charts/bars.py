@@ -3,6 +3,7 @@ macro-region, per cooperation area, per year, per status, per city; the two-pane
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,9 +11,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from mag_data.i18n import fmt_int, fmt_pct, t
+from mag_data.i18n import NBSP, fmt_int, fmt_pct, t
 from mag_data.present import palette
 from mag_data.present.charts.base import (
+    FONT,
+    MUTED_COLOR,
     Layout,
     Trace,
     _axis,
@@ -23,7 +26,11 @@ from mag_data.present.charts.base import (
     _text,
     _top_phrase,
     empty_figure,
+    plain,
+    plain_all,
+    wrap,
 )
+from mag_data.query.filters import federal_district_rank
 from mag_data.register.schema import STATUSES
 
 # Colour scales as plotly spells them out ([[position, colour], …]): a named scale such as
@@ -51,41 +58,119 @@ def _hbars(
         marker=dict(color=colors),
         text=text,
         textposition="auto",
+        textangle=0,  # never turned on its side in a thin bar
         customdata=np.asarray(ids),
         hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
     )
 
 
+def _percent_axis(values: np.ndarray, lang: str) -> dict[str, Any]:
+    """Axis properties for shares drawn as percentages (0..100): «6,7 %» in Russian (plotly's
+    ``%`` format writes «6,7%» whatever the separators), «6.7%» in English."""
+    digits = 0 if float(np.nanmax(values, initial=0.0)) >= 5 else 1
+    return dict(tickformat=f",.{digits}f", ticksuffix=f"{NBSP}%" if lang == "ru" else "%")
+
+
+def _single(
+    name: str,
+    measure: str,
+    value: str,
+    lang: str,
+    title: str,
+    why: str,
+    illustrative: bool,
+    ids: dict[str, float],
+) -> go.Figure:
+    """The figure for a chart that compares places when the filter leaves one: its figure in
+    words and large (name, number, what it counts), and why there is nothing to compare
+    (``name`` is register text; ``title`` ours, already plain). ``layout.meta["single"]``
+    keeps the place's id and number, as a bar's customdata and x would."""
+
+    def line(text: str, y: float, size: int, color: str = str(FONT["color"])) -> dict[str, Any]:
+        return dict(
+            text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=y,
+            yanchor="middle", align="center", font=dict(size=size, color=color),
+        )  # fmt: skip
+
+    notes = [
+        line(f"<b>{plain(name)}</b>", 0.92, 18),
+        line(value, 0.72, 38, palette.COUNTRY_COLORS["russia"]),
+        line(measure, 0.54, 16),
+        line(wrap(t(why, lang), 52), 0.22, 14, MUTED_COLOR),
+    ]
+    layout = {"annotations": notes, "xaxis": _axis(visible=False), "yaxis": _axis(visible=False)}
+    alt = f"{html.unescape(title)}. {name}: {measure} — {value}"
+    return _style(
+        [], layout, title, lang, alt, height=320, illustrative=illustrative, meta={"single": ids}
+    )
+
+
 def geo_bars(
-    data: pd.DataFrame, lang: str, measure: str = "members", level: str = "country"
+    data: pd.DataFrame,
+    lang: str,
+    measure: str = "members",
+    level: str = "country",
+    illustrative: bool = False,
 ) -> go.Figure:
     """Horizontal bars per country (or macro-region) of ``measure`` (members, population, …);
-    ``data`` is ``by_country`` or ``by_macro_region``. Bars carry their id for click-to-filter."""
+    ``data`` is ``by_country`` or ``by_macro_region``. Bars carry their id for click-to-filter.
+    One country (or region) is no comparison: its figure in words instead (``_single``).
+    ``illustrative`` marks a chart of project figures (``measure`` projects, participations)."""
     base = "country" if level == "country" else "macro_region"
     title = t(f"chart.geo.{measure}", lang, by=t(f"chart.by.{base}", lang))
+    illustrative = illustrative and measure in ("projects", "participations")
     if data.empty or not data[measure].fillna(0).astype(float).any():
         return empty_figure(lang, title)
+    share = measure == "share_of_membership"
+    if len(data) == 1:
+        value = data[measure].iloc[0]
+        single = fmt_pct(value, 1, lang) if share else fmt_int(value, lang)
+        return _single(
+            str(data[f"{base}_{lang}"].iloc[0]),
+            t(f"m.{measure}", lang),
+            single,
+            lang,
+            title,
+            f"chart.single.{base}",
+            illustrative,
+            {str(data["id"].iloc[0]): float(value)},
+        )
     data = data.sort_values(measure, ascending=True)
     table = palette.COUNTRY_COLORS if level == "country" else palette.MACRO_REGION_COLORS
     colors = palette.color_map(data["id"], table)
-    share = measure == "share_of_membership"
     if share:
         text = [fmt_pct(v, 1, lang) for v in data[measure]]
     else:
         text = [fmt_int(v, lang) for v in data[measure]]
+    x = data[measure].to_numpy(dtype=float) * 100 if share else data[measure]
     bars = _hbars(
-        data[measure], data[f"{base}_{lang}"], [colors[i] for i in data["id"]], text, data["id"]
+        x, plain_all(data[f"{base}_{lang}"]), [colors[i] for i in data["id"]], text, data["id"]
     )
-    ticks = dict(tickformat=".0%") if share else _integer_ticks(float(data[measure].max()))
+    ticks = _percent_axis(x, lang) if share else _integer_ticks(float(data[measure].max()))
     layout = {"xaxis": _axis(t("m." + measure, lang), **ticks), "yaxis": _axis("")}
     top = data.sort_values(measure, ascending=False)
     values = list(top[measure] * 100) if share else list(top[measure])
     alt = f"{title}. " + _top_phrase(list(top[f"{base}_{lang}"]), values, lang)
-    return _style([bars], layout, title, lang, alt, height=max(320, 46 * len(data) + 120))
+    return _style(
+        [bars],
+        layout,
+        title,
+        lang,
+        alt,
+        height=max(320, 46 * len(data) + 120),
+        illustrative=illustrative,
+    )
+
+
+def _short_district(label: str, lang: str) -> str:
+    """«Центральный ФО» / «Central FD»: a federal district's name short enough for a sector."""
+    return label.replace(" федеральный округ", " ФО").replace(" Federal District", " FD")
 
 
 def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members") -> go.Figure:
-    """Region → country → city sunburst, sized by member count or population."""
+    """Region → country → city sunburst, sized by member count or population. A country that
+    is its own macro-region (Russia) does not repeat its name in the second ring: its federal
+    districts take that ring, in their official order."""
     title = t(f"chart.sunburst.{value}", lang)
     if members.empty:
         return empty_figure(lang, title)
@@ -117,37 +202,81 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
     as_number = (lambda x: int(round(x))) if value == "members" else float
     region_labels = members[f"macro_region_{lang}"].astype(str).to_numpy(dtype=object)
     country_labels = members[f"country_{lang}"].astype(str).to_numpy(dtype=object)
-    leaf_ids = members["id"].astype(str).to_numpy(dtype=object)[shown]
+    # A country named as its region (Россия in Россия) has no sector of its own: its cities
+    # hang from its federal districts (or from the region, for a city without one).
+    merged = np.array(
+        [country_labels[c_first[c]] == region_labels[c_first[c]] for c in range(len(c_ids))]
+    )
+    node = np.where(merged[c_codes], "r:" + region, "c:" + country).astype(object)
+    district_ids: list[str] = []
+    district_labels: list[str] = []
+    district_parents: list[str] = []
+    district_colors: list[str] = []
+    district_values: list[float] = []
+    if merged.any() and "federal_district_id" in members:
+        fd = members["federal_district_id"].astype("string").fillna("").to_numpy(dtype=object)
+        fd_label = members[f"federal_district_{lang}"].astype("string").fillna("")
+        fd_label = fd_label.to_numpy(dtype=object)
+        in_district = merged[c_codes] & (fd != "") & shown
+        keys = sorted(
+            {(str(country[i]), str(fd[i])) for i in np.flatnonzero(in_district)},
+            key=lambda k: (k[0], federal_district_rank(k[1])),
+        )
+        for c, d in keys:
+            rows = np.flatnonzero(in_district & (country == c) & (fd == d))
+            district_ids.append(f"d:{c}:{d}")
+            district_labels.append(_short_district(str(fd_label[rows[0]]), lang))
+            district_parents.append("r:" + str(region[rows[0]]))
+            district_colors.append(country_colors.get(c, palette.NEUTRAL))
+            district_values.append(float(weight[rows].sum()))
+            node[rows] = f"d:{c}:{d}"
+    kept = [int(c) for c in np.argsort(-c_values, kind="stable") if not merged[c]]
+    r_order = np.argsort(-r_values, kind="stable")
+    leaves = order[shown[order]]  # per country, most populous first
+    parent_of = {
+        c: ("r:" if merged[c] else "c:") + str(region[c_first[c]] if merged[c] else c_ids[c])
+        for c in range(len(c_ids))
+    }
+    leaf_ids = members["id"].astype(str).to_numpy(dtype=object)[leaves]
     ids = (
-        ["r:" + r for r in r_ids]
-        + ["c:" + c for c in c_ids]
+        ["r:" + r_ids[r] for r in r_order]
+        + ["c:" + c_ids[c] for c in kept]
+        + district_ids
         + ["m:" + i for i in leaf_ids]
         + ["more:c:" + c_ids[c] for c in more]
     )
     labels = (
-        list(region_labels[r_first])
-        + list(country_labels[c_first])
-        + list(members[f"name_{lang}"].astype(str).to_numpy(dtype=object)[shown])
+        list(plain_all(region_labels[r_first[r_order]]))
+        + list(plain_all(country_labels[c_first[kept]]))
+        + list(plain_all(district_labels))
+        + list(plain_all(members[f"name_{lang}"].to_numpy(dtype=object)[leaves]))
         + [t("chart.sunburst.more", lang, n=int(hidden[c])) for c in more]
     )
     parents = (
         [""] * len(r_ids)
-        + ["r:" + r for r in region[c_first]]
-        + ["c:" + c for c in country[shown]]
-        + ["c:" + c_ids[c] for c in more]
+        + ["r:" + r for r in region[c_first[kept]]]
+        + district_parents
+        + list(node[leaves])
+        + [parent_of[int(c)] for c in more]
     )
     values = (
-        [as_number(v) for v in r_values]
-        + [as_number(v) for v in c_values]
-        + [as_number(v) for v in weight[shown]]
+        [as_number(r_values[r]) for r in r_order]
+        + [as_number(c_values[c]) for c in kept]
+        + [as_number(v) for v in district_values]
+        + [as_number(v) for v in weight[leaves]]
         + [as_number(hidden_values[c]) for c in more]
     )
     colors = (
-        [region_colors[r] for r in r_ids]
-        + [country_colors[c] for c in c_ids]
-        + [country_colors.get(c, palette.NEUTRAL) for c in country[shown]]
+        [region_colors[r_ids[r]] for r in r_order]
+        + [country_colors[c_ids[c]] for c in kept]
+        + district_colors
+        + [country_colors.get(c, palette.NEUTRAL) for c in country[leaves]]
         + [palette.NEUTRAL] * len(more)
     )
+    if len(r_ids) == 1 and not merged.any():  # one region: no ring that only repeats it
+        root = ids[0]
+        ids, labels, values, colors = ids[1:], labels[1:], values[1:], colors[1:]
+        parents = ["" if p == root else p for p in parents[1:]]
     sunburst = dict(
         type="sunburst",
         ids=ids,
@@ -155,9 +284,12 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
         parents=parents,
         values=values,
         branchvalues="total",
+        sort=False,  # the order given: largest first, federal districts in official order
         marker=dict(colors=colors, line=dict(color="#ffffff", width=1)),
         hovertemplate="<b>%{label}</b><br>%{value:,.0f}<extra></extra>",
-        insidetextorientation="radial",
+        # Horizontal text where it fits (the inner rings), along the radius in thin sectors.
+        insidetextorientation="auto",
+        insidetextfont=dict(size=14),
         maxdepth=3,
     )
     layout: Layout = {}
@@ -174,27 +306,39 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
 
 
 def _stacked_layout(**axes: dict[str, Any]) -> Layout:
-    """Stacked bars with the legend below the axis title, with room to wrap onto several lines
-    in a half-width column."""
+    """Stacked bars with the legend at the foot of the figure, under the axis title, with room
+    to wrap onto several lines in a half-width column. Placed in the figure's pixels, not the
+    plot's: a 1920×1080 image of the chart keeps it as close to the plot as the screen does."""
     return dict(
         barmode="stack",
-        legend=_legend_below(-0.28, traceorder="normal"),
+        legend={
+            **_legend_below(0.0, traceorder="normal"),
+            "yref": "container",
+            "yanchor": "bottom",
+        },
         margin=dict(b=150),
         **axes,
     )
 
 
-def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
-    """Projects per cooperation area, stacked by status."""
+def _legend_right() -> dict[str, Any]:
+    """A legend at the plot's top right, beside it at any size (short labels: statuses,
+    countries)."""
+    return dict(orientation="v", x=1.01, xanchor="left", y=1.0, yanchor="top", traceorder="normal")
+
+
+def area_bars(areas: pd.DataFrame, lang: str, illustrative: bool = False) -> go.Figure:
+    """Projects per cooperation area, stacked by status; the legend beside the plot."""
     title = t("chart.areas", lang)
     projects = areas["projects"].to_numpy()
     if areas.empty or projects.sum() == 0:
         return empty_figure(lang, title)
     names = areas[f"name_{lang}"].to_numpy()
+    shown = plain_all(areas[f"name_{lang}"])
     data = [
         dict(
             type="bar",
-            y=names,
+            y=shown,
             x=areas[status].to_numpy(),
             orientation="h",
             name=t(f"status.{status}", lang),
@@ -203,17 +347,23 @@ def area_bars(areas: pd.DataFrame, lang: str) -> go.Figure:
         )
         for status in STATUSES
     ]
-    layout = _stacked_layout(
+    layout = dict(
+        barmode="stack",
+        legend=_legend_right(),
         xaxis=_axis(t("m.projects", lang), **_integer_ticks(float(projects.max()))),
         yaxis=_axis(autorange="reversed"),
     )
     top = np.argsort(-projects, kind="stable")
     alt = f"{title}. " + _top_phrase(list(names[top]), list(projects[top]), lang, n=4)
-    return _style(data, layout, title, lang, alt, height=380)
+    return _style(data, layout, title, lang, alt, height=380, illustrative=illustrative)
 
 
 def area_country_heatmap(
-    matrix: pd.DataFrame, areas: pd.DataFrame, countries: pd.DataFrame, lang: str
+    matrix: pd.DataFrame,
+    areas: pd.DataFrame,
+    countries: pd.DataFrame,
+    lang: str,
+    illustrative: bool = False,
 ) -> go.Figure:
     """Heat map of distinct projects per cooperation area × country."""
     title = t("chart.heatmap", lang)
@@ -239,8 +389,8 @@ def area_country_heatmap(
     heatmap = dict(
         type="heatmap",
         z=z,
-        x=[country_names[c] for c in country_ids],
-        y=[area_names[a] for a in area_ids],
+        x=plain_all([country_names[c] for c in country_ids]),
+        y=plain_all([area_names[a] for a in area_ids]),
         colorscale=_SEQUENTIAL,
         text=z,
         texttemplate="%{text}",
@@ -249,7 +399,7 @@ def area_country_heatmap(
         hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
     )
     layout = {
-        "xaxis": _axis(t("col.country", lang), tickangle=-30),
+        "xaxis": _axis(t("col.country", lang), tickangle=-45),
         "yaxis": _axis("", autorange="reversed"),
     }
     top = int(np.argmax(cell_projects))  # the first of the largest cells
@@ -260,10 +410,12 @@ def area_country_heatmap(
         country=country_names.get(cell_country[top], ""),
         n=fmt_int(cell_projects[top], lang),
     )
-    return _style([heatmap], layout, title, lang, alt, height=420)
+    return _style([heatmap], layout, title, lang, alt, height=420, illustrative=illustrative)
 
 
-def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
+def year_bars(
+    years: pd.DataFrame, areas: pd.DataFrame, lang: str, illustrative: bool = False
+) -> go.Figure:
     """Projects started per year, stacked by cooperation area."""
     title = t("chart.years", lang)
     projects = years["projects"].to_numpy()
@@ -279,9 +431,10 @@ def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
                 type="bar",
                 x=year[sub],
                 y=projects[sub],
-                name=name,
+                name=plain(name),
                 marker=dict(color=palette.AREA_COLORS.get(area_id, palette.NEUTRAL)),
-                hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
+                # The name from the trace, not spliced into the template (it is register text).
+                hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
             )
         )
     distinct, which = np.unique(year, return_inverse=True)
@@ -294,10 +447,10 @@ def year_bars(years: pd.DataFrame, areas: pd.DataFrame, lang: str) -> go.Figure:
     alt = f"{title}: " + t(
         "chart.max_year", lang, year=int(distinct[top]), n=fmt_int(int(per_year[top]), lang)
     )
-    return _style(data, layout, title, lang, alt, height=440)
+    return _style(data, layout, title, lang, alt, height=440, illustrative=illustrative)
 
 
-def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
+def status_donut(statuses: pd.DataFrame, lang: str, illustrative: bool = False) -> go.Figure:
     """Projects by status."""
     title = t("chart.status", lang)
     counts = statuses["projects"].to_numpy()
@@ -314,41 +467,78 @@ def status_donut(statuses: pd.DataFrame, lang: str) -> go.Figure:
         hole=0.55,
         sort=False,
         marker=dict(colors=[palette.STATUS_COLORS[s] for s in status]),
-        texttemplate="%{value}<br>%{percent:.1%}",
+        # Written out, not plotly's %{percent}: «6,7 %» with the space Russian puts before %.
+        text=[f"{fmt_int(v, lang)}<br>{fmt_pct(v / counts.sum(), 1, lang)}" for v in counts],
+        texttemplate="%{text}",
         hovertemplate="%{label}: %{value}<extra></extra>",
     )
     alt = f"{title}. " + ", ".join(
         f"{lab}: {fmt_int(v, lang)}" for lab, v in zip(labels, counts, strict=True)
     )
-    return _style([donut], {}, title, lang, alt, height=380)
+    layout = {"legend": _legend_right()}
+    return _style([donut], layout, title, lang, alt, height=380, illustrative=illustrative)
 
 
 def city_bars(
-    cities: pd.DataFrame, lang: str, title: str, value: str = "value", x_title: str | None = None
+    cities: pd.DataFrame,
+    lang: str,
+    title: str,
+    value: str = "value",
+    x_title: str | None = None,
+    illustrative: bool = False,
 ) -> go.Figure:
-    """Horizontal bars of one value per city (most active cities, nearest members…); the value
-    axis is titled ``x_title`` (default: projects) and has whole-number ticks."""
+    """Horizontal bars of one value per city (most active cities, nearest members…), coloured
+    by country with a legend of the countries; the value axis is titled ``x_title`` (default:
+    projects) and has whole-number ticks. ``title`` is plain text (a city name in it is shown
+    as written). One city is no comparison: its figure in words instead."""
+    raw_title, title = title, plain(title)
     if cities.empty:
         return empty_figure(lang, title)
-    # Largest first in the frame, drawn from the bottom up: every column reversed.
+    x_title = x_title if x_title is not None else t("m.projects", lang)
     values = cities[value].to_numpy()
     names = cities[f"name_{lang}"].to_numpy()
-    country = _text(cities["country_id"])[::-1]
+    if len(cities) == 1:
+        return _single(
+            str(names[0]),
+            x_title,
+            fmt_int(values[0], lang),
+            lang,
+            title,
+            "chart.single.city",
+            illustrative,
+            {str(cities["id"].iloc[0]): float(values[0])},
+        )
+    # Largest first in the frame, drawn from the top down (the category order says so).
+    shown = plain_all(cities[f"name_{lang}"])
+    country = _text(cities["country_id"])
+    country_names = plain_all(cities[f"country_{lang}"])
+    ids = _text(cities["id"])
     colors = palette.color_map(country, palette.COUNTRY_COLORS)
-    bars = _hbars(
-        values[::-1],
-        names[::-1],
-        [colors[c] for c in country],
-        [fmt_int(v, lang) for v in values[::-1]],
-        _text(cities["id"])[::-1],
-    )
-    x_title = x_title if x_title is not None else t("m.projects", lang)
+    text = np.asarray([fmt_int(v, lang) for v in values], dtype=object)
+    codes, groups = pd.factorize(country, sort=False)
+    data = []
+    for code, country_id in enumerate(groups):
+        rows = np.flatnonzero(codes == code)
+        bars = _hbars(
+            values[rows], shown[rows], [colors[country_id]] * len(rows), list(text[rows]), ids[rows]
+        )
+        data.append({**bars, "name": country_names[rows[0]], "showlegend": True})
     layout = {
         "xaxis": _axis(x_title, **_integer_ticks(float(values.max()))),
-        "yaxis": _axis(""),
+        "yaxis": _axis("", categoryorder="array", categoryarray=list(shown[::-1])),
+        "legend": _legend_right(),
+        "barmode": "overlay",
     }
-    alt = f"{title}. " + _top_phrase(list(names), list(values), lang)
-    return _style([bars], layout, title, lang, alt, height=max(300, 36 * len(values) + 120))
+    alt = f"{raw_title}. " + _top_phrase(list(names), list(values), lang)
+    return _style(
+        data,
+        layout,
+        title,
+        lang,
+        alt,
+        height=max(300, 36 * len(values) + 120),
+        illustrative=illustrative,
+    )
 
 
 # --- presentation ------------------------------------------------------------------------------
@@ -390,10 +580,23 @@ def country_members_population(data: pd.DataFrame, lang: str) -> go.Figure:
     title = f"{t('m.members', lang)} · {t('m.population', lang).lower()}"
     if data.empty:
         return empty_figure(lang, title)
+    if len(data) == 1:
+        row = data.iloc[0]
+        single = f"{fmt_int(row['members'], lang)} · {fmt_int(row['population'], lang)}"
+        return _single(
+            str(row[f"country_{lang}"]),
+            title,
+            single,
+            lang,
+            title,
+            "chart.single.country",
+            False,
+            {str(row["id"]): float(row["members"])},
+        )
     data = data.sort_values(["members", "population"], ascending=True)
     colors = palette.color_map(data["id"], palette.COUNTRY_COLORS)
     bar_colors = [colors[i] for i in data["id"]]
-    names = data[f"country_{lang}"].astype(str)
+    names = plain_all(data[f"country_{lang}"])
     measures = ("members", "population")
     layout = _panels_in_a_row([t(f"m.{m}", lang) for m in measures], spacing=0.03)
     traces = []

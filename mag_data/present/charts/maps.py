@@ -25,6 +25,8 @@ from mag_data.present.charts.base import (
     _text,
     _top_phrase,
     empty_figure,
+    plain_all,
+    t_plain,
 )
 
 # Colour scales as plotly spells them out ([[position, colour], …]): a named scale such as
@@ -34,6 +36,13 @@ _CHOROPLETH = [list(step) for step in go.Choropleth(colorscale=palette.CHOROPLET
 # grid cells: 10,000 markers are neither readable nor cheap to send (about 1 MB of hover data).
 MAX_MAP_MARKERS = 1_500
 MAP_CELL_DEGREES = (1.0, 2.0)  # latitude, longitude of a grid cell for the grouped cities
+# The strongest links drawn on the member map: 400 lines over European Russia are one grey
+# blot; the strongest 120 show where cooperation is (the network page lists every link).
+MAX_MAP_LINES = 80
+# Cities named on the map: the most populous ones, at most this many, when they have at least
+# MIN_LABEL_POPULATION inhabitants (every city of a view of a few cities is named).
+MAP_LABELS = 12
+MIN_LABEL_POPULATION = 500_000
 
 
 def _largest_cities(cities: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -63,7 +72,7 @@ def _country_shading(countries: pd.DataFrame, lang: str) -> Trace:
         colorbar=dict(
             title=dict(text=t("m.members", lang), side="right"), len=0.5, x=1.0, thickness=12
         ),
-        text=countries[f"country_{lang}"].to_numpy()[keep],
+        text=plain_all(countries[f"country_{lang}"])[keep],
         hovertemplate="<b>%{text}</b><br>" + t("m.members", lang) + ": %{z}<extra></extra>",
         name=t("m.members", lang),
         showscale=True,
@@ -71,7 +80,8 @@ def _country_shading(countries: pd.DataFrame, lang: str) -> Trace:
 
 
 def _map_links(cities: pd.DataFrame, links: pd.DataFrame) -> list[Trace]:
-    """Partner links as lines between the cities, one trace per width class (keeps it small)."""
+    """Partner links as lines between the cities, one trace per width class (keeps it small);
+    the stronger a class, the darker its lines, so the strong links stand out of the web."""
     ids = pd.Index(_text(cities["id"]))
     lat = np.append(cities["lat"].to_numpy(dtype=float), np.nan)  # a city not shown: no line
     lon = np.append(cities["lon"].to_numpy(dtype=float), np.nan)
@@ -83,7 +93,7 @@ def _map_links(cities: pd.DataFrame, links: pd.DataFrame) -> list[Trace]:
     traces = []
     for cls in sorted(set(classes)):
         sel = classes == cls
-        line = dict(width=0.5 + 0.6 * cls, color="rgba(70,90,120,0.28)")
+        line = dict(width=0.4 + 0.7 * cls, color=f"rgba(55,70,100,{0.12 + 0.1 * cls:.2f})")
         traces.append(
             _link_lines("scattergeo", a, b, sel, line=line, showlegend=False, name="links")
         )
@@ -144,8 +154,8 @@ def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float
     # for an object array (1,500 cities × 5 fields), in one block for a text array.
     custom = np.column_stack(
         [
-            _text(cities[f"name_{lang}"]),
-            _text(cities[f"country_{lang}"]),
+            plain_all(cities[f"name_{lang}"]),
+            plain_all(cities[f"country_{lang}"]),
             [fmt_int(p, lang) for p in population],
             [fmt_int(p, lang) for p in projects],
             _text(cities["id"]),
@@ -159,7 +169,8 @@ def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float
         + ": %{customdata[3]}<extra></extra>"
     )
     lat, lon = cities["lat"].to_numpy(), cities["lon"].to_numpy()
-    labels = _text(cities[label_col])
+    labels = plain_all(cities[label_col])
+    names = np.where(_label_mask(cities), plain_all(cities[f"name_{lang}"]), "").astype(str)
     codes, groups = pd.factorize(group, sort=False)
     traces = []
     for code, group_id in enumerate(groups):
@@ -169,7 +180,10 @@ def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float
                 type="scattergeo",
                 lat=lat[rows],
                 lon=lon[rows],
-                mode="markers",
+                mode="markers+text",
+                text=names[rows],
+                textposition="top center",
+                textfont=dict(size=13, color="#1b1f24"),
                 name=labels[rows[0]],
                 marker=dict(
                     size=size[rows],
@@ -183,6 +197,34 @@ def _city_markers(cities: pd.DataFrame, lang: str, color_by: str, pop_max: float
             )
         )
     return traces
+
+
+def _label_mask(cities: pd.DataFrame) -> np.ndarray:
+    """Which cities are named on the map: the ``MAP_LABELS`` most populous of those with at
+    least ``MIN_LABEL_POPULATION`` inhabitants (every city of a view of six or fewer)."""
+    population = np.nan_to_num(cities["population"].to_numpy(dtype=float), nan=0.0)
+    big = population >= MIN_LABEL_POPULATION
+    if len(cities) <= 6:
+        big[:] = True
+    rows = np.flatnonzero(big)
+    rows = rows[np.argsort(-population[rows], kind="stable")]
+    # A name only where no larger named city is near (about a twelfth of the map's width):
+    # the labels over European Russia do not pile up.
+    lat = cities["lat"].to_numpy(dtype=float)
+    lon = cities["lon"].to_numpy(dtype=float)
+    bounds = map_bounds(cities)
+    near = (bounds["lonaxis"][1] - bounds["lonaxis"][0]) / 12
+    chosen: list[int] = []
+    for row in rows:
+        if len(chosen) >= MAP_LABELS:
+            break
+        dx = (lon[row] - lon[chosen]) * np.cos(np.radians(lat[row]))
+        dy = (lat[row] - lat[chosen]) * 1.6  # names are wide and one line high
+        if not len(chosen) or np.hypot(dx, dy).min() >= near:
+            chosen.append(int(row))
+    mask = np.zeros(len(cities), dtype=bool)
+    mask[chosen] = True
+    return mask
 
 
 def _map_geo(cities: pd.DataFrame, resolution: int) -> dict[str, Any]:
@@ -220,8 +262,11 @@ def _map_parts(
     data: list[Trace] = []
     if countries is not None and not countries.empty:
         data.append(_country_shading(countries, lang))
+    notes = []
     if links is not None and not links.empty:
-        data += _map_links(cities, links)
+        data += _map_links(cities, links.head(MAX_MAP_LINES))
+        if len(links) > MAX_MAP_LINES:
+            notes.append(t("chart.map.lines", lang, n=fmt_int(MAX_MAP_LINES, lang)))
     layout: Layout = {
         "geo": _map_geo(cities, resolution),
         "legend": _legend_below(-0.01, itemsizing="constant"),
@@ -230,15 +275,18 @@ def _map_parts(
     if len(cities) > MAX_MAP_MARKERS:
         shown, grouped = _largest_cities(cities, MAX_MAP_MARKERS)
         data.append(_city_cells(grouped, pop_max, lang))
-        capped = t(
+        capped = t_plain(
             "chart.map.capped",
             lang,
             shown=fmt_int(len(shown), lang),
             n=len(cities),
             rest=fmt_int(len(grouped), lang),
         )
-        layout["annotations"] = [_corner_note(capped, top=True, bgcolor="rgba(255,255,255,0.85)")]
+        notes.insert(0, capped)
         cities = shown
+    if notes:
+        note = _corner_note("<br>".join(notes), top=True, bgcolor="rgba(255,255,255,0.85)")
+        layout["annotations"] = [note]
     data += _city_markers(cities, lang, color_by, pop_max)
     return data, layout
 
@@ -251,10 +299,13 @@ def member_map(
     countries: pd.DataFrame | None = None,
     resolution: int = 50,
     height: int = 620,
+    illustrative: bool = False,
 ) -> go.Figure:
     """Member cities on a geo map: marker area ∝ population, colour by country or macro-region,
-    hover card (name, country, population, projects); optional partner links (great-circle lines,
-    width by shared projects) and a choropleth of members per country (``countries``: by_country)."""
+    the largest cities named, hover card (name, country, population, projects); optional partner
+    links (great-circle lines, width by shared projects; the ``MAX_MAP_LINES`` strongest of
+    ``links``) and a choropleth of members per country (``countries``: by_country). The links are
+    project figures: ``illustrative`` (the register's projects are illustrative) marks the chart."""
     title = t("chart.map", lang)
     if cities.empty:
         return empty_figure(lang, title)
@@ -264,4 +315,5 @@ def member_map(
     alt = f"{title}: {fmt_int(len(cities), lang)}; " + _top_phrase(
         list(cities[f"name_{lang}"].to_numpy(dtype=object)[order]), list(population[order]), lang
     )
-    return _style(data, layout, title, lang, alt, height=height)
+    marked = illustrative and links is not None and not links.empty
+    return _style(data, layout, title, lang, alt, height=height, illustrative=marked)

@@ -18,6 +18,7 @@ from mag_data.present.charts.base import (
     _style,
     _top_phrase,
     empty_figure,
+    plain_all,
 )
 from mag_data.present.charts.maps import _map_parts
 
@@ -28,6 +29,7 @@ def network_map(
     lang: str,
     max_links: int | None = None,
     height: int = 620,
+    illustrative: bool = False,
 ) -> go.Figure:
     """The partner links on the map: ``member_map`` with great-circle lines whose width grows with
     the shared projects; only the ``max_links`` strongest are drawn (the alt text counts all).
@@ -52,7 +54,40 @@ def network_map(
         cross=fmt_int(int(links["cross_border"].sum()) if len(links) else 0, lang),
         top=top,
     )
-    return _style(data, layout, title, lang, alt, height=height)
+    return _style(data, layout, title, lang, alt, height=height, illustrative=illustrative)
+
+
+# Nodes beyond this many spreads (inter-quantile ranges) of the others are drawn at that distance:
+# one city far from the rest (a pair linked only to each other) no longer squeezes the graph.
+OUTLIER_SPREAD = 0.6
+# Two named nodes are at least this share of the drawing's width apart: names do not pile up.
+LABEL_SPACING = 0.12
+
+
+def _pulled_in(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Layout positions with far outliers moved to the edge of the others' range."""
+
+    def pull(v: np.ndarray) -> np.ndarray:
+        if len(v) < 8:
+            return v
+        lo, hi = np.nanquantile(v, [0.05, 0.95])
+        reach = OUTLIER_SPREAD * max(hi - lo, 1e-9)
+        return np.asarray(np.clip(v, lo - reach, hi + reach), dtype=float)
+
+    return pull(np.asarray(x, dtype=float)), pull(np.asarray(y, dtype=float))
+
+
+def _spaced_labels(order: list[int], x: np.ndarray, y: np.ndarray, n: int) -> set[int]:
+    """The first ``n`` rows of ``order`` (best connected first) that are not too close to a
+    row already named."""
+    span = max(float(np.nanmax(x) - np.nanmin(x)), float(np.nanmax(y) - np.nanmin(y)), 1e-9)
+    chosen: list[int] = []
+    for row in order:
+        if len(chosen) >= n:
+            break
+        if all(np.hypot(x[row] - x[c], y[row] - y[c]) >= LABEL_SPACING * span for c in chosen):
+            chosen.append(row)
+    return set(chosen)
 
 
 def _network_edges(pos: pd.DataFrame, drawn: pd.DataFrame, lang: str) -> list[Trace]:
@@ -84,6 +119,7 @@ def network_chart(
     geographic: bool = False,
     labels: int = 8,
     max_links: int | None = None,
+    illustrative: bool = False,
 ) -> go.Figure:
     """The cooperation graph: nodes at (``x``, ``y``) sized by partner count and coloured by
     country, edges with width by shared projects (cross-border dark, domestic light grey); the
@@ -96,7 +132,10 @@ def network_chart(
     )
     if nodes.empty:
         return empty_figure(lang, title)
-    pos = nodes.set_index(nodes["id"].astype(str))[["x", "y"]]
+    x, y = nodes["x"].to_numpy(dtype=float), nodes["y"].to_numpy(dtype=float)
+    if not geographic:
+        x, y = _pulled_in(x, y)
+    pos = pd.DataFrame({"x": x, "y": y}, index=nodes["id"].astype(str).to_numpy())
     drawn = links if max_links is None else links.head(max_links)
     data = _network_edges(pos, drawn, lang) if not drawn.empty else []
     colors = palette.color_map(nodes["country_id"].astype(str), palette.COUNTRY_COLORS)
@@ -105,16 +144,15 @@ def network_chart(
     ranked = nodes.assign(_o=range(len(nodes))).sort_values(
         ["degree", "weighted_degree", "_o"], ascending=[False, False, True]
     )
-    named = set(ranked.loc[ranked["degree"] > 0, "id"].astype(str).head(labels))
-    text = [
-        str(n) if i in named else ""
-        for i, n in zip(nodes["id"].astype(str), nodes[f"name_{lang}"], strict=True)
-    ]
+    connected = [int(r) for r in ranked["_o"][ranked["degree"].to_numpy() > 0]]
+    named = _spaced_labels(connected, x, y, labels)
+    names = plain_all(nodes[f"name_{lang}"])
+    text = [str(names[r]) if r in named else "" for r in range(len(nodes))]
     cluster = nodes["cluster"].astype("Int64").astype("string").fillna("—")
     custom = np.column_stack(
         [
-            nodes[f"name_{lang}"].astype(str),
-            nodes[f"country_{lang}"].astype(str),
+            names,
+            plain_all(nodes[f"country_{lang}"]),
             [fmt_int(v, lang) for v in nodes["degree"]],
             [fmt_int(v, lang) for v in nodes["weighted_degree"]],
             [fmt_pct(v, 1, lang) for v in nodes["betweenness"]],
@@ -133,7 +171,6 @@ def network_chart(
         + t("net.col.cluster", lang)
         + ": %{customdata[5]}<extra></extra>"
     )
-    x, y = nodes["x"].to_numpy(), nodes["y"].to_numpy()
     for country_id, idx in nodes.groupby(
         nodes["country_id"].astype(str), sort=False
     ).groups.items():
@@ -147,7 +184,7 @@ def network_chart(
                 text=[text[r] for r in rows],
                 textposition="top center",
                 textfont=dict(size=12, shadow="auto"),
-                name=str(nodes[f"country_{lang}"].iloc[rows[0]]),
+                name=str(custom[rows[0], 1]),
                 marker=dict(
                     size=size[rows],
                     color=colors[country_id],
@@ -174,4 +211,4 @@ def network_chart(
         links=fmt_int(len(links), lang),
         top=_top_phrase(list(top[f"name_{lang}"].astype(str)), list(top["degree"]), lang),
     )
-    return _style(data, layout, title, lang, alt, height=640)
+    return _style(data, layout, title, lang, alt, height=640, illustrative=illustrative)

@@ -213,7 +213,9 @@ def _countries_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
 
 def _areas_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
     areas = agg.by_area(view)
-    fig = _legend_on_top(presentation_figure(charts.area_bars(areas, lang)))
+    fig = _legend_on_top(
+        presentation_figure(charts.area_bars(areas, lang, illustrative=view.registry.illustrative))
+    )
     statuses = " / ".join(t(f"status.{s}", lang) for s in STATUSES)
     lines = [
         f"{t('col.area', lang)} — {t('m.projects', lang)} ({statuses}) — "
@@ -238,7 +240,13 @@ def _areas_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
 
 def _years_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
     years = agg.by_year(view)
-    fig = _legend_on_top(presentation_figure(charts.year_bars(years, view.registry.areas, lang)))
+    fig = _legend_on_top(
+        presentation_figure(
+            charts.year_bars(
+                years, view.registry.areas, lang, illustrative=view.registry.illustrative
+            )
+        )
+    )
     lines = [f"{t('m.year', lang)} — {t('m.projects', lang)}"]
     if not years.empty:
         per_year = years.groupby("year")["projects"].sum()
@@ -256,7 +264,9 @@ def _years_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
 def _top_cities_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
     top = agg.top_cities(view, n=TOP_CITIES)
     title = slide_label("top_cities", lang)
-    fig = presentation_figure(charts.city_bars(top, lang, title))
+    fig = presentation_figure(
+        charts.city_bars(top, lang, title, illustrative=view.registry.illustrative)
+    )
     fig.update_xaxes(title_text=t("m.projects", lang))
     lines = [f"{t('col.city', lang)} ({t('col.country', lang)}) — {t('m.projects', lang)}"]
     lines += [

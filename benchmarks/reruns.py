@@ -134,6 +134,7 @@ PROFILE_GROUPS = {
         "mag_data/present/charts/base.py",
         "mag_data/present/charts/maps.py",
         "mag_data/present/charts/bars.py",
+        "mag_data/present/charts/membership.py",
         "mag_data/present/charts/network.py",
     ),
     "exports (CSV/XLSX)": ("mag_data/present/export.py",),

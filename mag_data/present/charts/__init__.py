@@ -9,7 +9,7 @@ newcomer understands, the language's number separators, the fixed palette, and a
 description for screen readers in ``fig.layout.meta["alt"]``.
 
 The builders live by concern in ``base`` (the common look, the empty figure), ``maps`` (the
-member map), ``bars`` (bars, sunburst, heat map, donut) and ``network`` (the cooperation
+member map), ``bars`` (bars, heat map, donut), ``membership`` (the sunburst, the members and population panels) and ``network`` (the cooperation
 network); this package names them all, so callers write ``charts.member_map(...)``.
 """
 
@@ -19,14 +19,13 @@ from mag_data.present.charts.bars import (
     area_bars,
     area_country_heatmap,
     city_bars,
-    country_members_population,
     geo_bars,
-    membership_sunburst,
     status_donut,
     year_bars,
 )
 from mag_data.present.charts.base import FONT, TEMPLATE, alt_text, empty_figure
 from mag_data.present.charts.maps import member_map
+from mag_data.present.charts.membership import country_members_population, membership_sunburst
 from mag_data.present.charts.network import network_chart, network_map
 
 __all__ = [

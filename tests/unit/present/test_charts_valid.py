@@ -24,6 +24,7 @@ from mag_data.i18n import PLOTLY_SEPARATORS, t
 from mag_data.present import charts
 from mag_data.present.charts import bars as bar_charts
 from mag_data.present.charts import maps as map_charts
+from mag_data.present.charts import membership as membership_charts
 from mag_data.query import aggregations as agg
 from mag_data.query import tables
 from mag_data.register.schema import STATUSES
@@ -228,7 +229,7 @@ def test_capped_map_and_sunburst_are_valid(
 ) -> None:
     """The paths a large register takes (grid cells on the map, "n more" sunburst leaves)."""
     monkeypatch.setattr(map_charts, "MAX_MAP_MARKERS", 10)
-    monkeypatch.setattr(bar_charts, "MAX_SUNBURST_CITIES", 3)
+    monkeypatch.setattr(membership_charts, "MAX_SUNBURST_CITIES", 3)
     d = inputs["full"]
     fig = charts.member_map(d.by_city, lang)
     assert _sent(fig) == _sent(_validated(fig))

@@ -530,3 +530,20 @@ def test_new_cities_without_coordinates_are_listed_and_filled(store: RegisterSto
         "manual entry",
     )
     assert store.new_members_without_coordinates(members_csv(), "m.csv").empty
+
+
+def test_the_lock_works_without_fcntl(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no fcntl: the register lock must not need it (filelock picks the backend)."""
+    import importlib
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # `import fcntl` now raises ImportError
+    try:
+        module = importlib.reload(files_module)
+        first = module.RegisterLock(folder, timeout=0.2, busy=LockTimeout)
+        second = module.RegisterLock(folder, timeout=0.2, busy=LockTimeout)
+        with first.hold(), pytest.raises(LockTimeout), second.hold():
+            pass
+    finally:
+        monkeypatch.delitem(sys.modules, "fcntl")
+        importlib.reload(files_module)

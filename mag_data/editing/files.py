@@ -116,11 +116,11 @@ class RegisterLock:
         self.busy = busy
 
     @contextlib.contextmanager
-    def hold(self) -> Iterator[None]:
-        """Hold the lock for the ``with`` block or raise ``busy``."""
-        lock = filelock.FileLock(
-            self.path, timeout=self.timeout, thread_local=False, poll_interval=0.02
-        )
+    def hold(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the lock for the ``with`` block (waiting at most ``timeout`` seconds, by default
+        the lock's own) or raise ``busy``."""
+        wait = self.timeout if timeout is None else timeout
+        lock = filelock.FileLock(self.path, timeout=wait, thread_local=False, poll_interval=0.02)
         try:
             lock.acquire()
         except filelock.Timeout:

@@ -48,6 +48,9 @@ CODES = frozenset(
         "file_too_large",
         "population_jump",
         "rows_removed",
+        # loading the register folder (mag_data.register.reading, ui.state)
+        "switch_incomplete",
+        "load_failed",
     }
 )
 

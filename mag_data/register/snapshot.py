@@ -33,6 +33,7 @@ KEEP = 2  # snapshots kept (the newest); older ones are removed
 # The modules whose code decides what a loaded registry contains.
 SOURCES = (
     "register/registry.py",
+    "register/reading.py",
     "query/index.py",
     "register/schema.py",
     "register/validate.py",

@@ -52,7 +52,7 @@ from mag_data.editing.review import (
     review_upload,
     typed_table,
 )
-from mag_data.register.problems import DataValidationError, Problem
+from mag_data.register.problems import DataValidationError, load_failed
 from mag_data.register.reading import fingerprint_of
 from mag_data.register.registry import load_registry
 from mag_data.register.schema import MEMBERS, REGISTER_FILES, REGISTER_TABLES, TableSpec
@@ -126,15 +126,7 @@ def check_loads(folder: Path, files: Mapping[str, bytes]) -> None:
     except DataValidationError:
         raise
     except Exception as exc:
-        raise DataValidationError(
-            [
-                Problem(
-                    file="",
-                    code="load_failed",
-                    params={"error": f"{type(exc).__name__}: {exc}"[:300]},
-                )
-            ]
-        ) from exc
+        raise load_failed(exc) from exc
 
 
 # --- the store --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from mag_data.register.validate import FORMULA_PREFIXES
 
 
 def _safe_label(label: object) -> object:

@@ -13,6 +13,9 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 PROJECT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 MAX_TEXT_LENGTH = 300
+# The bound of a number column that declares none (a budget, a population): beyond it a number
+# is out of range (and floats still hold every integer exactly).
+NUMBER_LIMIT = 10**15
 
 
 @dataclass(frozen=True)

@@ -274,7 +274,17 @@ def hostile_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Inputs
     areas = pd.read_csv(folder / "cooperation_areas.csv", dtype=str, keep_default_na=False)
     areas.loc[0, ["name_ru", "name_en"]] = '<span style="font-size:90px">Торговля</span>'
     areas.to_csv(folder / "cooperation_areas.csv", index=False)
-    registry = load_registry(folder)
+    # Country and macro-region labels must match the known countries list, so the hostile ones
+    # are put there too (as an edited data/sources/countries.csv would).
+    from mag_data.register import countries
+
+    known = countries.known_countries().copy()
+    known.loc["kazakhstan", ["country_ru", "country_en"]] = "<b>Казахстан</b>"
+    south = known["macro_region_id"] == "south_caucasus"
+    known.loc[south, ["macro_region_ru", "macro_region_en"]] = '<a href="https://x">Кавказ</a>'
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(countries, "known_countries", lambda *a: known)
+        registry = load_registry(folder)
     assert HOSTILE_NAMES["sukhumi"] in set(registry.members["name_ru"])
     filters = {
         "full": Filter(),

@@ -35,7 +35,7 @@ from mag_data.editing.store import (
     StoreError,
     history_frame,
 )
-from mag_data.i18n import fmt_int, problems_table, t
+from mag_data.i18n import fmt_datetime, fmt_int, problems_table, t
 from mag_data.register.problems import DataValidationError
 from mag_data.register.schema import MEMBERS, REGISTER_TABLES, TABLES_BY_NAME
 from ui import state, widgets
@@ -138,7 +138,10 @@ def _apply(review: UploadReview, user: str) -> None:
     except LockTimeout:
         _flash("busy")
     else:
-        _flash("applied" if version else "unchanged", version=version.id if version else "")
+        _flash(
+            "applied" if version else "unchanged",
+            version=fmt_datetime(version.time, lang, st.context.timezone) if version else "",
+        )
     # Review again against the register as it is now (the new differences, or none).
     st.session_state.pop(REVIEW_KEY, None)
 
@@ -147,19 +150,22 @@ def _restore(version_id: str | None, expected: str, user: str) -> None:
     version_id = version_id or st.session_state.get("data_restore_pick")
     if not version_id:
         return
+    # Versions are named to people by their time, never by their internal id.
+    tz = st.context.timezone
+    named = {v.id: fmt_datetime(v.time, lang, tz) for v in store.history()}.get(version_id, "")
     try:
         version = store.restore(
             version_id,
             expected_fingerprint=expected,
             user=user,
-            reason=t("data.restore.reason", lang, version=version_id),
+            reason=t("data.restore.reason", lang, version=named),
         )
     except ConflictError as conflict:
         _flash_conflict(conflict)
     except (StoreError, KeyError, DataValidationError):
-        _flash("restore_failed", version=version_id)
+        _flash("restore_failed", version=named)
     else:
-        _flash("restored" if version else "unchanged", version=version_id)
+        _flash("restored" if version else "unchanged", version=named)
     st.session_state.pop(REVIEW_KEY, None)
 
 
@@ -382,19 +388,31 @@ def history_section(user: str) -> None:
     target = store.undo_target()
     if target is not None:
         st.button(
-            t("data.undo", lang, time=target.time),
+            t("data.undo", lang, time=fmt_datetime(target.time, lang, st.context.timezone)),
             key="data_undo",
             icon="↩️",
             on_click=_restore,
             args=(target.id, current, user),
         )
-    table = history_frame(versions).assign(
-        current=[v.fingerprint == current for v in versions],
-        action=lambda f: f["action"].map(lambda a: t(f"data.action.{a}", lang)),
+    # Times in the reader's time zone, ДД.ММ.ГГГГ ЧЧ:ММ; a restored version is named by its
+    # time, not by its internal id.
+    tz = st.context.timezone
+    when = {v.id: fmt_datetime(v.time, lang, tz) for v in versions}
+    table = (
+        history_frame(versions)
+        .assign(
+            time=lambda f: f["time"].map(lambda x: fmt_datetime(x, lang, tz)),
+            restored_from=lambda f: f["restored_from"].map(lambda i: when.get(i, i)),
+            current=[v.fingerprint == current for v in versions],
+            action=lambda f: f["action"].map(lambda a: t(f"data.action.{a}", lang)),
+        )
+        .drop(columns=["id"])
     )
     headers = {c: t(f"data.history.{c}", lang) for c in table.columns}
     st.dataframe(table.rename(columns=headers), hide_index=True, key="data_history_table")
-    labels = {v.id: f"{v.time} · {v.user} · {t(f'data.action.{v.action}', lang)}" for v in versions}
+    labels = {
+        v.id: f"{when[v.id]} · {v.user} · {t(f'data.action.{v.action}', lang)}" for v in versions
+    }
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     c1.selectbox(
         t("data.restore.pick", lang),

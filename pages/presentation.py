@@ -66,7 +66,7 @@ def _title_slide_html(slide: deck.Slide) -> str:
 def _summary_html(slide: deck.Slide) -> str:
     tiles = "".join(
         f'<div class="pres-tile"><div class="pres-value{" long" if len(value) > 7 else ""}">'
-        f"{_esc(value)}</div>'
+        f"{_esc(value)}</div>"
         f'<div class="pres-label">{_esc(label)}</div></div>'
         for label, value in slide.figures
     )

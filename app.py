@@ -46,7 +46,8 @@ PAGES = {
     "data": st.Page("pages/data.py", title=t("page.data", lang), icon="🗂️", url_path="data"),
 }
 st.session_state["_pages"] = PAGES
-# /overview (the page's name in links people type) opens the overview, not "Page not found".
+# /overview (the page's name in links people type) opens the overview, not "Page not found":
+# a hidden second entry for the same page (the default page itself is served at the root).
 OVERVIEW_ALIAS = st.Page(
     "pages/overview.py", title=t("page.overview", lang), url_path="overview", visibility="hidden"
 )
@@ -82,8 +83,6 @@ except DataValidationError as error:
 sidebar.seed_from_url(registry)
 
 goto = st.session_state.pop("_goto", None)
-if nav.url_path == OVERVIEW_ALIAS.url_path:
-    goto = "overview"
 if goto in PAGES and nav.url_path != PAGES[goto].url_path:
     # A chart click asked for another page: carry the view's parameters into its URL.
     target = PAGES[goto]

@@ -37,10 +37,7 @@ def problems_table(
 
 
 def _cell(value: Any) -> Any:
-    """A report cell: missing values (None, NaN) as empty text; numbers as text, so a column
-    mixing row numbers and blanks is one type."""
+    """A report cell: a missing value (None, NaN) is empty text."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
     return value

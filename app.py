@@ -100,6 +100,7 @@ state.run_page(nav)
 
 drawn = sidebar.render_filter(registry, lang)
 st.sidebar.caption(t("app.sources", lang))
+widgets.about_data(lang)
 if registry.warnings:
     with st.sidebar.expander(t("app.warnings", lang)):
         widgets.show_problems(list(registry.warnings), lang)

@@ -90,19 +90,20 @@ def _slide_css(show: bool) -> str:
     height (vh) so the whole slide fits 1024×768 to 1920×1080 and reads from the back row."""
     v = (lambda vh, _rem: f"{vh}vh") if show else (lambda _vh, rem: f"{rem}rem")
     return f"""<style>
-.pres-title {{ font-size: {v(6.2, 2.3)}; font-weight: 700; line-height: 1.15; color: {TEXT};
-  margin: 0; overflow-wrap: anywhere; }}
+.pres-title {{ font-size: {v(6.2, 0) if show else "clamp(1.5rem, 5vw, 2.3rem)"};
+  font-weight: 700; line-height: 1.15; color: {TEXT}; margin: 0; overflow-wrap: break-word; }}
 .pres-rule {{ height: {v(0.7, 0.4)}; background: {ACCENT}; margin-top: {v(0.8, 0.4)}; }}
 .pres-hero {{ min-height: {"calc(100vh - 16vh - 3rem)" if show else f"{SCREEN_HEIGHT}px"};
   display: flex; flex-direction: column; justify-content: center; padding: 0 1rem; }}
-.pres-hero-title {{ font-size: {v(8.5, 3.2)}; font-weight: 700; line-height: 1.1; color: {TEXT};
-  overflow-wrap: anywhere; }}
+.pres-hero-title {{ font-size: {v(8.5, 0) if show else "clamp(1.8rem, 7vw, 3.2rem)"};
+  font-weight: 700; line-height: 1.1; color: {TEXT}; overflow-wrap: break-word; }}
 .pres-hero-sub {{ font-size: {v(4.6, 1.8)}; color: {ACCENT}; margin-top: {v(2.5, 1.0)}; }}
 .pres-line {{ font-size: {v(3.8, 1.5)}; color: {TEXT}; margin-top: {v(2, 0.8)}; }}
 .pres-summary {{ min-height: {"calc(100vh - 30vh - 3rem)" if show else f"{SCREEN_HEIGHT}px"}; }}
 .pres-tiles {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));
   gap: 1rem; margin: {v(3, 1.5)} 0 {v(3.5, 2)} 0; }}
-.pres-tile {{ text-align: center; }}
+.pres-tile {{ text-align: center; display: flex; flex-direction: column;
+  justify-content: flex-end; }}
 .pres-value {{ font-size: {"min(8vh, 4vw)" if show else "clamp(1.6rem, 3vw, 2.6rem)"};
   font-weight: 700; color: {ACCENT}; line-height: 1.2; white-space: nowrap; }}
 .pres-value.long {{ font-size: {"min(5.6vh, 2.8vw)" if show else "clamp(1.2rem, 2.1vw, 1.9rem)"}; }}

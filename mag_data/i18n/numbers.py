@@ -54,7 +54,7 @@ def fmt_date(value: object, lang: str = "ru") -> str:
     stamp = pd.Timestamp(value) if value is not None and not _missing(value) else None
     if stamp is None or pd.isna(stamp):
         return "—"
-    return stamp.strftime("%d.%m.%Y") if lang == "ru" else stamp.strftime("%Y-%m-%d")
+    return str(stamp.strftime("%d.%m.%Y" if lang == "ru" else "%Y-%m-%d"))
 
 
 def fmt_datetime(value: object, lang: str = "ru", tz: str | None = None) -> str:
@@ -76,11 +76,11 @@ def fmt_datetime(value: object, lang: str = "ru", tz: str | None = None) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         zone = None
     local = stamp.tz_convert(zone) if zone is not None else stamp.to_pydatetime().astimezone()
-    return local.strftime("%d.%m.%Y %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
+    return str(local.strftime("%d.%m.%Y %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M"))
 
 
 def _missing(value: object) -> bool:
     try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False

@@ -104,7 +104,7 @@ class _Deck:
         pdf.set_text_color(*_rgb(colour))
         pdf.set_xy(_pt(x), _pt(y))
         pdf.multi_cell(_pt(width), size * 1.2, text, align=align, new_x="LMARGIN", new_y="NEXT")
-        return pdf.get_y() / 72
+        return float(pdf.get_y()) / 72
 
 
 def _page(out: _Deck, spec: Slide, image: bytes | None, number: int, total: int) -> None:

@@ -11,10 +11,10 @@ import streamlit as st
 
 from mag_data import DataValidationError, Filter
 from mag_data.i18n import t
-from ui import sidebar, state, widgets
+from ui import sidebar, state, style, widgets
 
 st.set_page_config(
-    page_title="МАГ · IAC", page_icon="🏙️", layout="wide", initial_sidebar_state="expanded"
+    page_title="МАГ · IAC", page_icon="🏙️", layout="wide", initial_sidebar_state="auto"
 )
 
 sidebar.seed_language()
@@ -25,7 +25,7 @@ PAGES = {
         "pages/overview.py",
         title=t("page.overview", lang),
         icon="🏠",
-        url_path="overview",
+        url_path="home",  # the default page is served at the app root
         default=True,
     ),
     "map": st.Page("pages/map.py", title=t("page.map", lang), icon="🗺️", url_path="map"),
@@ -46,6 +46,11 @@ PAGES = {
     "data": st.Page("pages/data.py", title=t("page.data", lang), icon="🗂️", url_path="data"),
 }
 st.session_state["_pages"] = PAGES
+# /overview (the page's name in links people type) opens the overview, not "Page not found":
+# a hidden second entry for the same page (the default page itself is served at the root).
+OVERVIEW_ALIAS = st.Page(
+    "pages/overview.py", title=t("page.overview", lang), url_path="overview", visibility="hidden"
+)
 MANAGE = ("data",)  # pages that change the registers, in their own navigation section
 # The navigation comes before the register is loaded: on a server's first start, loading a
 # large register takes seconds, and until a run has called st.navigation the sidebar would
@@ -53,10 +58,11 @@ MANAGE = ("data",)  # pages that change the registers, in their own navigation s
 nav = st.navigation(
     {
         t("nav.explore", lang): [page for k, page in PAGES.items() if k not in MANAGE],
-        t("nav.manage", lang): [PAGES[k] for k in MANAGE],
+        t("nav.manage", lang): [*(PAGES[k] for k in MANAGE), OVERVIEW_ALIAS],
     }
 )
 sidebar.render_language()
+style.inject(lang)
 
 try:
     # Shown only if loading takes longer than half a second: the first start after the register
@@ -94,6 +100,7 @@ state.run_page(nav)
 
 drawn = sidebar.render_filter(registry, lang)
 st.sidebar.caption(t("app.sources", lang))
+widgets.about_data(lang)
 if registry.warnings:
     with st.sidebar.expander(t("app.warnings", lang)):
         widgets.show_problems(list(registry.warnings), lang)

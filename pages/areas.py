@@ -46,7 +46,6 @@ widgets.show_chart(
     filename="projects_by_year",
 )
 
-st.subheader(t("areas.top", lang))
 area_labels = {"": t("areas.all", lang)} | dict(
     zip(registry.areas["id"].astype(str), registry.areas[f"name_{lang}"].astype(str), strict=True)
 )

@@ -17,6 +17,7 @@ ids = list(members["id"].astype(str))
 names = dict(zip(ids, members[f"name_{lang}"].astype(str), strict=True))
 
 st.title(t("page.city", lang))
+widgets.filter_caption(ctx)
 # Default: the URL's or last clicked city, else the first city of a narrowed filter, else Moscow.
 wanted = st.session_state.get("page_profile")
 if wanted not in names:
@@ -65,7 +66,6 @@ if not partners.empty:
     )
     widgets.show_chart(fig, key="city_partners", filename=f"partners_{city_id}")
 
-st.subheader(t("city.nearest", lang))
 fig = charts.city_bars(
     tables.nearest_bars(members, city_id),
     lang,

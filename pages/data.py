@@ -26,7 +26,7 @@ from mag_data.editing.review import (
     template_frame,
 )
 from mag_data.editing.store import ConflictError, LockTimeout, RegisterStore, WriteFailed
-from mag_data.i18n import fmt_int, problems_table, t
+from mag_data.i18n import fmt_datetime, fmt_int, problems_table, t
 from mag_data.register.problems import DataValidationError
 from mag_data.register.schema import MEMBERS, REGISTER_TABLES, TABLES_BY_NAME
 from ui import editing, state, widgets
@@ -72,7 +72,10 @@ def _apply(review: UploadReview, user: str) -> None:
     except WriteFailed as error:
         editing.flash_write_failed(error)
     else:
-        editing.flash("applied" if version else "unchanged", version=version.id if version else "")
+        editing.flash(
+            "applied" if version else "unchanged",
+            version=fmt_datetime(version.time, lang, st.context.timezone) if version else "",
+        )
     # Review again against the register as it is now (the new differences, or none).
     st.session_state.pop(REVIEW_KEY, None)
 

@@ -7,13 +7,19 @@ import streamlit as st
 
 from mag_data import Filter, Registry, View
 from mag_data.analysis import network, partners
-from mag_data.i18n import fmt_int, t
+from mag_data.i18n import fmt_float, fmt_int, t
 from mag_data.present import charts
 from mag_data.query import aggregations as agg
 from ui import state, widgets
 
 WEIGHT_DEFAULTS = partners.ScoreWeights()
 MAX_MAP_LINKS = 300  # links drawn on the charts: more turn them into a hairball
+WEIGHT_STEPS = [round(i * 0.05, 2) for i in range(21)]  # 0, 0.05, …, 1
+
+
+def _step_of(value: float) -> float:
+    """The step nearest to a weight (the select slider offers only the steps)."""
+    return min(WEIGHT_STEPS, key=lambda step: abs(step - value))
 
 
 # Thin cached wrappers: the graph measures and geodesic distances cost ~0.5 s on the full
@@ -73,13 +79,14 @@ def _partner_finder(registry: Registry, cities: dict[str, str], lang: str) -> No
     )
     with st.expander(t("partners.weights", lang), expanded=True):
         columns = st.columns(len(partners.COMPONENTS))
+        # A select slider over the steps, so the weights read with the language's decimal mark
+        # (0,35 in Russian); st.slider's printf format knows only the point.
         chosen = {
-            name: col.slider(
+            name: col.select_slider(
                 t(f"partners.w.{name}", lang),
-                min_value=0.0,
-                max_value=1.0,
-                value=float(getattr(WEIGHT_DEFAULTS, name)),
-                step=0.05,
+                options=WEIGHT_STEPS,
+                value=_step_of(float(getattr(WEIGHT_DEFAULTS, name))),
+                format_func=lambda v: fmt_float(v, 2, lang),
                 key=f"net_w_{name}",
             )
             for name, col in zip(partners.COMPONENTS, columns, strict=True)

@@ -15,6 +15,7 @@ lang, view, registry = ctx.lang, ctx.view, ctx.registry
 pages = st.session_state["_pages"]
 
 st.title(t("app.assembly", lang))
+widgets.filter_caption(ctx)
 head = agg.headline(view)
 widgets.headline_metrics(head, lang, registry.illustrative)
 widgets.illustrative_notice(registry, lang)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from mag_data.i18n import fmt_float, t
 from mag_data.present import deck, render
-from ui import state, widgets
+from ui import sidebar, state, style, widgets
 
 CURRENT = "pres_current"  # key of the slide on screen (survives changes of the selection)
 SLIDES = "pres_slides"  # the multiselect of slides to include
@@ -19,6 +19,18 @@ KEEP_SLIDES = "_pres_slides_kept"  # its value, kept while other pages are open
 DECK = "_pres_deck"  # the last built deck and the view it was built for
 SCREEN_HEIGHT = 520  # chart height on screen (px): title, chart and footer fit a 900 px window
 TEXT, MUTED, ACCENT, WARN = deck.TEXT, deck.MUTED, deck.ACCENT, deck.WARN
+# The show mode: the slide fills the screen; the chart takes what title and footer leave; the
+# navigation is a small bar in the bottom corner; the clicker's extra keys are out of sight.
+SHOW_SLIDE_CSS = """
+.st-key-pres_chart_box { height: calc(100vh - 6.2vh * 1.15 - 1.5vh - 2.2vh * 1.35 * 3 - 4.5rem); }
+.st-key-pres_chart_box > div { height: 100%; }
+.st-key-pres_nav { position: fixed; right: 0.6rem; bottom: 0.3rem; width: auto !important;
+  z-index: 1000; opacity: 0.45; gap: 0.4rem; }
+.st-key-pres_nav:hover { opacity: 1; }
+.st-key-pres_exit { position: fixed; right: 0.6rem; top: 0.4rem; width: auto !important;
+  z-index: 1000; opacity: 0.35; }
+.st-key-pres_exit:hover { opacity: 1; }
+"""
 
 ctx = state.context()
 lang, view, registry = ctx.lang, ctx.view, ctx.registry
@@ -40,45 +52,28 @@ def _esc(text: str) -> str:
 
 
 def _title_html(slide: deck.Slide) -> str:
-    return (
-        f'<div style="font-size:2.5rem;font-weight:700;line-height:1.15;color:{TEXT};'
-        f'margin:0.1rem 0 0.5rem 0">{_esc(slide.title)}</div>'
-        f'<div style="height:6px;background:{ACCENT};margin-bottom:0.4rem"></div>'
-    )
+    return f'<div class="pres-title">{_esc(slide.title)}</div><div class="pres-rule"></div>'
 
 
 def _title_slide_html(slide: deck.Slide) -> str:
-    lines = "".join(
-        f'<div style="font-size:1.6rem;color:{TEXT};margin-top:0.8rem">{_esc(x)}</div>'
-        for x in slide.lines
-    )
+    lines = "".join(f'<div class="pres-line">{_esc(x)}</div>' for x in slide.lines)
     return (
-        f'<div style="min-height:{SCREEN_HEIGHT + 90}px;display:flex;flex-direction:column;'
-        'justify-content:center;padding:0 1rem">'
-        f'<div style="font-size:3.4rem;font-weight:700;line-height:1.1;color:{TEXT}">'
-        f"{_esc(slide.title)}</div>"
-        f'<div style="font-size:2rem;color:{ACCENT};margin-top:1.2rem">{_esc(slide.subtitle)}</div>'
-        f"{lines}</div>"
+        f'<div class="pres-hero"><div class="pres-hero-title">{_esc(slide.title)}</div>'
+        f'<div class="pres-hero-sub">{_esc(slide.subtitle)}</div>{lines}</div>'
     )
 
 
 def _summary_html(slide: deck.Slide) -> str:
     tiles = "".join(
-        '<div style="text-align:center">'
-        f'<div style="font-size:{3.0 if len(value) <= 7 else 2.3}rem;font-weight:700;'
-        f'color:{ACCENT};line-height:1.2">{_esc(value)}</div>'
-        f'<div style="font-size:1.25rem;color:{MUTED}">{_esc(label)}</div></div>'
+        f'<div class="pres-tile"><div class="pres-value{" long" if len(value) > 7 else ""}">'
+        f"{_esc(value)}</div>"
+        f'<div class="pres-label">{_esc(label)}</div></div>'
         for label, value in slide.figures
     )
-    points = "".join(
-        f'<li style="font-size:1.75rem;color:{TEXT};margin:0.4rem 0">{_esc(x)}</li>'
-        for x in slide.lines
-    )
+    points = "".join(f"<li>{_esc(x)}</li>" for x in slide.lines)
     return (
-        f'<div style="min-height:{SCREEN_HEIGHT}px">'
-        f'<div style="display:grid;grid-template-columns:repeat({max(1, len(slide.figures))},1fr);'
-        f'gap:1rem;margin:1.5rem 0 2rem 0">{tiles}</div>'
-        f'<ul style="padding-left:1.6rem">{points}</ul></div>'
+        f'<div class="pres-summary"><div class="pres-tiles">{tiles}</div>'
+        f'<ul class="pres-points">{points}</ul></div>'
     )
 
 
@@ -86,9 +81,39 @@ def _footer_html(slide: deck.Slide) -> str:
     lines = []
     for i, line in enumerate(slide.footer):
         warn = slide.illustrative and i == 0
-        style = f"color:{WARN};font-weight:700" if warn else f"color:{MUTED}"
-        lines.append(f'<div style="font-size:0.95rem;{style}">{_esc(line)}</div>')
-    return f'<div style="margin-top:0.3rem">{"".join(lines)}</div>'
+        lines.append(f'<div class="{"pres-warn" if warn else ""}">{_esc(line)}</div>')
+    return f'<div class="pres-footer">{"".join(lines)}</div>'
+
+
+def _slide_css(show: bool) -> str:
+    """The slide's type: on the page sized for a laptop, in the show sized from the screen's
+    height (vh) so the whole slide fits 1024×768 to 1920×1080 and reads from the back row."""
+    v = (lambda vh, _rem: f"{vh}vh") if show else (lambda _vh, rem: f"{rem}rem")
+    return f"""<style>
+.pres-title {{ font-size: {v(6.2, 0) if show else "clamp(1.5rem, 5vw, 2.3rem)"};
+  font-weight: 700; line-height: 1.15; color: {TEXT}; margin: 0; overflow-wrap: break-word; }}
+.pres-rule {{ height: {v(0.7, 0.4)}; background: {ACCENT}; margin-top: {v(0.8, 0.4)}; }}
+.pres-hero {{ min-height: {"calc(100vh - 16vh - 3rem)" if show else f"{SCREEN_HEIGHT}px"};
+  display: flex; flex-direction: column; justify-content: center; padding: 0 1rem; }}
+.pres-hero-title {{ font-size: {v(8.5, 0) if show else "clamp(1.8rem, 7vw, 3.2rem)"};
+  font-weight: 700; line-height: 1.1; color: {TEXT}; overflow-wrap: break-word; }}
+.pres-hero-sub {{ font-size: {v(4.6, 1.8)}; color: {ACCENT}; margin-top: {v(2.5, 1.0)}; }}
+.pres-line {{ font-size: {v(3.8, 1.5)}; color: {TEXT}; margin-top: {v(2, 0.8)}; }}
+.pres-summary {{ min-height: {"calc(100vh - 30vh - 3rem)" if show else f"{SCREEN_HEIGHT}px"}; }}
+.pres-tiles {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));
+  gap: 1rem; margin: {v(3, 1.5)} 0 {v(3.5, 2)} 0; }}
+.pres-tile {{ text-align: center; display: flex; flex-direction: column;
+  justify-content: flex-end; }}
+.pres-value {{ font-size: {"min(8vh, 4vw)" if show else "clamp(1.6rem, 3vw, 2.6rem)"};
+  font-weight: 700; color: {ACCENT}; line-height: 1.2; white-space: nowrap; }}
+.pres-value.long {{ font-size: {"min(5.6vh, 2.8vw)" if show else "clamp(1.2rem, 2.1vw, 1.9rem)"}; }}
+.pres-label {{ font-size: {"min(2.8vh, 1.6vw)" if show else "1rem"}; color: {MUTED}; }}
+.pres-points {{ padding-left: 1.6em; margin: 0; }}
+.pres-points li {{ font-size: {v(4, 1.6)}; color: {TEXT}; margin: {v(1, 0.4)} 0; }}
+.pres-footer {{ font-size: {v(2.2, 0.95)}; line-height: 1.35; color: {MUTED};
+  padding-right: {"13rem" if show else "0"}; }}
+.pres-footer .pres-warn {{ color: {WARN}; font-weight: 700; }}
+</style>"""
 
 
 def _build(keys: list[str], spec: tuple) -> None:
@@ -135,53 +160,130 @@ if keys and st.session_state.get(CURRENT) not in keys:
     later = [k for k in keys if deck.SLIDE_KEYS.index(k) >= pos]
     st.session_state[CURRENT] = later[0] if later else keys[-1]
 
-# --- navigation: compact, above the slide ---------------------------------------------------------
+# --- navigation and the slide ------------------------------------------------------------------
 
-if keys:
+show = st.session_state.get("page_mode") == sidebar.SHOW_MODE
+
+
+def _set_mode(mode: str) -> None:
+    st.session_state["page_mode"] = mode
+
+
+def _goto(key: str) -> None:
+    st.session_state[CURRENT] = key
+
+
+# Keys a slide clicker or a presenter uses (Streamlit's own shortcuts: no script injected).
+NEXT_KEYS = ("PageDown", "Space")
+PREV_KEYS = ("PageUp", "B")
+
+
+@st.fragment
+def _slide_part(keys: list[str], show: bool) -> None:
+    """The navigation and the slide on screen. A fragment: a click or a key press reruns only
+    this part, not the page's settings (nor the sidebar)."""
     index = keys.index(st.session_state[CURRENT])
-    c_prev, c_count, c_next, c_hint = st.columns([1, 1, 1, 6], vertical_alignment="center")
-    c_prev.button(
-        "◀",
-        key="pres_prev",
-        help=f"{t('pres.prev', lang)} (←)",
-        on_click=_step,
-        args=(-1, keys),
-        disabled=index == 0,
-        shortcut="Left",
-        width="stretch",
-    )
-    c_count.container(key="pres_counter").markdown(f"**{index + 1} / {len(keys)}**")
-    c_next.button(
-        "▶",
-        key="pres_next",
-        help=f"{t('pres.next', lang)} (→)",
-        on_click=_step,
-        args=(1, keys),
-        disabled=index == len(keys) - 1,
-        shortcut="Right",
-        width="stretch",
-    )
-    c_hint.caption(t("pres.keys", lang))
+    with st.container(key="pres_nav", horizontal=True, vertical_alignment="center"):
+        st.button(
+            "◀",
+            key="pres_prev",
+            help=f"{t('pres.prev', lang)} (←)",
+            on_click=_step,
+            args=(-1, keys),
+            disabled=index == 0,
+            shortcut="Left",
+        )
+        st.container(key="pres_counter", width="content").markdown(f"**{index + 1} / {len(keys)}**")
+        st.button(
+            "▶",
+            key="pres_next",
+            help=f"{t('pres.next', lang)} (→)",
+            on_click=_step,
+            args=(1, keys),
+            disabled=index == len(keys) - 1,
+            shortcut="Right",
+        )
+        if not show:
+            st.caption(t("pres.keys", lang))
+    # The clicker's keys: buttons the stylesheet keeps out of sight.
+    with st.container(key="pres_keys"):
+        for shortcut in NEXT_KEYS:
+            st.button(
+                "▶", key=f"pres_key_{shortcut}", on_click=_step, args=(1, keys), shortcut=shortcut
+            )
+        for shortcut in PREV_KEYS:
+            st.button(
+                "◀", key=f"pres_key_{shortcut}", on_click=_step, args=(-1, keys), shortcut=shortcut
+            )
+        st.button(
+            t("pres.first", lang),
+            key="pres_key_home",
+            on_click=_goto,
+            args=(keys[0],),
+            shortcut="Home",
+        )
+        st.button(
+            t("pres.last", lang),
+            key="pres_key_end",
+            on_click=_goto,
+            args=(keys[-1],),
+            shortcut="End",
+        )
 
-    # --- the slide ---------------------------------------------------------------------------------
     slide = deck.make_slide(keys[index], view, lang, today)
-    with st.container(border=True, key="pres_slide"):
+    with st.container(border=not show, key="pres_slide"):
         if slide.key == "title":
             st.html(_title_slide_html(slide))
         else:
             st.html(_title_html(slide))
             if slide.figure is not None:
-                slide.figure.update_layout(height=SCREEN_HEIGHT)
-                widgets.show_chart(
-                    slide.figure, key=f"pres_chart_{slide.key}", filename=f"slide_{slide.key}"
-                )
+                with st.container(key="pres_chart_box"):
+                    if show:
+                        slide.figure.update_layout(height=None, autosize=True)
+                    else:
+                        slide.figure.update_layout(height=SCREEN_HEIGHT)
+                    widgets.show_chart(
+                        slide.figure,
+                        key=f"pres_chart_{slide.key}",
+                        filename=f"slide_{slide.key}",
+                        height="stretch" if show else "content",
+                    )
             else:
                 st.html(_summary_html(slide))
         st.html(_footer_html(slide))
+
+
+st.html(_slide_css(show))
+if show:
+    style.show_mode()
+    st.html(f"<style>{SHOW_SLIDE_CSS}</style>")
+if keys:
+    if show:
+        st.button(
+            "✕",
+            key="pres_exit",
+            help=t("pres.show.exit", lang) + " (Esc)",
+            on_click=_set_mode,
+            args=("",),
+            shortcut="Escape",
+        )
+    _slide_part(keys, show)
+    if not show:
+        st.button(
+            t("pres.show", lang),
+            key="pres_show",
+            icon="📺",
+            help=t("pres.show.help", lang),
+            on_click=_set_mode,
+            args=(sidebar.SHOW_MODE,),
+        )
 else:
     st.info(t("pres.none_selected", lang), icon="🗂️")
 
 # --- settings and export: folded away while presenting ------------------------------------------
+
+if show and keys:
+    state.end_page()  # the show: nothing but the slide
 
 with st.expander(t("pres.settings", lang), expanded=not keys):
     st.multiselect(

@@ -23,6 +23,8 @@ from mag_data.editing.store import (
     StoreError,
     WriteFailed,
     history_frame,
+    version_labels,
+    version_times,
 )
 from mag_data.i18n import t
 from mag_data.register.problems import DataValidationError
@@ -171,12 +173,14 @@ def _restore(
     version_id = version_id or st.session_state.get("data_restore_pick")
     if not version_id:
         return
+    # Versions are named to people by their time, never by their internal id.
+    named = version_times(store.history(), lang, st.context.timezone).get(version_id, "")
     try:
         version = store.restore(
             version_id,
             expected_fingerprint=expected,
             user=user,
-            reason=t("data.restore.reason", lang, version=version_id),
+            reason=t("data.restore.reason", lang, version=named),
         )
     except ConflictError as conflict:
         flash_conflict(conflict)
@@ -185,13 +189,13 @@ def _restore(
     except LockTimeout:
         flash("busy")
     except (StoreError, KeyError, DataValidationError):
-        flash("restore_failed", version=version_id)
+        flash("restore_failed", version=named)
     else:
-        flash("restored" if version else "unchanged", version=version_id)
+        flash("restored" if version else "unchanged", version=named)
     st.session_state.pop(REVIEW_KEY, None)
 
 
-def _name(store: RegisterStore) -> None:
+def _name(store: RegisterStore, lang: str) -> None:
     version_id = st.session_state.get("data_restore_pick")
     name = " ".join(str(st.session_state.get("data_label", "")).split())
     if not version_id:
@@ -203,7 +207,8 @@ def _name(store: RegisterStore) -> None:
     except (StoreError, KeyError):
         flash("busy")
     else:
-        flash("named", version=version_id, name=name)
+        when = version_times(store.history(), lang, st.context.timezone).get(version_id, "")
+        flash("named", version=when, name=name)
 
 
 def _prune(store: RegisterStore) -> None:
@@ -227,26 +232,19 @@ def history_section(store: RegisterStore, user: str, lang: str) -> None:
         return
     current = store.fingerprint()
     target = store.undo_target()
+    tz = st.context.timezone  # times in the reader's time zone
     if target is not None:
         st.button(
-            t("data.undo", lang, time=target.time),
+            t("data.undo", lang, time=version_times([target], lang, tz)[target.id]),
             key="data_undo",
             icon="↩️",
             on_click=_restore,
             args=(store, target.id, current, user, lang),
         )
-    table = history_frame(versions).assign(
-        current=[v.fingerprint == current for v in versions],
-        action=lambda f: f["action"].map(lambda a: t(f"data.action.{a}", lang)),
-    )
+    table = history_frame(versions, current, lang, tz)
     headers = {c: t(f"data.history.{c}", lang) for c in table.columns}
     st.dataframe(table.rename(columns=headers), hide_index=True, key="data_history_table")
-    labels = {
-        v.id: " · ".join(
-            x for x in (v.time, v.user, t(f"data.action.{v.action}", lang), v.name) if x
-        )
-        for v in versions
-    }
+    labels = version_labels(versions, lang, tz)
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     c1.selectbox(
         t("data.restore.pick", lang),
@@ -263,7 +261,7 @@ def history_section(store: RegisterStore, user: str, lang: str) -> None:
     st.markdown(f"**{t('data.label.title', lang)}**")
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     c1.text_input(t("data.label.input", lang), key="data_label", max_chars=80)
-    c2.button(t("data.label.save", lang), key="data_label_save", on_click=_name, args=(store,))
+    c2.button(t("data.label.save", lang), key="data_label_save", on_click=_name, args=(store, lang))
     with st.expander(t("data.prune.title", lang)):
         st.caption(t("data.prune.help", lang))
         st.number_input(

@@ -24,7 +24,8 @@ SEARCH_KEY = "f_search"
 LANG_KEY = "lang"
 LANG_NAMES = {"ru": "Русский", "en": "English"}
 # Page-specific URL parameters that pages own (kept when the URL is rewritten).
-PAGE_PARAMS = ("profile",)
+PAGE_PARAMS = ("profile", "mode")
+SHOW_MODE = "show"  # ?mode=show: the presentation opens full screen
 
 
 def _year_range(value: object) -> tuple[int, int] | None:
@@ -72,11 +73,18 @@ def seed_from_url(registry: Registry) -> None:
     st.session_state["_seeded"] = True
 
 
+def browser_language(locale: str | None) -> str:
+    """The interface language a browser asks for: English if its language is English, else
+    Russian (the secretariat's language and the default)."""
+    return "en" if (locale or "").lower().startswith("en") else DEFAULT_LANG
+
+
 def seed_language() -> None:
-    """Once per session, before the language switch is drawn: the language from the URL."""
+    """Once per session, before the language switch is drawn: the language from the URL, else
+    the browser's language (``st.context.locale``); the switch decides after that."""
     if st.session_state.get("_lang_seeded"):
         return
-    lang = st.query_params.get("lang", DEFAULT_LANG)
+    lang = st.query_params.get("lang") or browser_language(st.context.locale)
     st.session_state[LANG_KEY] = lang if lang in LANGS else DEFAULT_LANG
     st.session_state["_lang_seeded"] = True
 
@@ -98,6 +106,8 @@ def page_params(url_path: str) -> dict[str, str]:
     """Parameters a page adds to the URL (the city page: which city it profiles)."""
     if url_path == "city":
         return {"profile": st.session_state.get("page_profile", "")}
+    if url_path == "presentation":
+        return {"mode": st.session_state.get("page_mode", "")}
     return {}
 
 

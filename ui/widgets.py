@@ -3,6 +3,8 @@ headline metrics and table downloads."""
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -13,6 +15,7 @@ import streamlit as st
 
 from mag_data import config
 from mag_data.i18n import fmt_float, fmt_int, fmt_pct, problems_table, t
+from mag_data.present.caption import describe_filter
 from mag_data.present.charts import alt_text
 from mag_data.present.export import illustrative_note, to_csv_bytes, to_xlsx_bytes
 from mag_data.query.aggregations import Headline
@@ -32,15 +35,35 @@ def md_escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def chart_config(filename: str) -> dict:
+PLOTLY_LOCALES = {"ru": config.STATIC_DIR / "plotly-locale-ru.json"}
+
+
+@functools.cache
+def _plotly_locale(lang: str) -> dict | None:
+    """The chart toolbar's texts in ``lang`` (static/plotly-locale-<lang>.json), or None for
+    plotly's own English. Streamlit's bundled plotly.js registers no locale, so the texts
+    travel with each chart's config (plotly.js ``config.locales``)."""
+    path = PLOTLY_LOCALES.get(lang)
+    if path is None or not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {"dictionary": data["dictionary"], "format": data["format"]}
+
+
+def chart_config(filename: str, lang: str | None = None) -> dict:
     """plotly.js config: local base maps (offline), modebar download as a 1920×1080 PNG or an
-    SVG (the session's ``export_format``) with a meaningful, file-system-safe name. The image
-    is laid out at 960×540 and drawn at twice the scale: the text is as large on a 1920×1080
-    slide as on a 960 px wide chart (laid out at 1920 px, 16 px text would be tiny on a
-    projector). The title, source and illustrative mark are part of the figure (``_style``)."""
+    SVG (the session's ``export_format``) with a meaningful, file-system-safe name, and the
+    toolbar's texts in the interface language. The image is laid out at 960×540 and drawn at
+    twice the scale: the text is as large on a 1920×1080 slide as on a 960 px wide chart (laid
+    out at 1920 px, 16 px text would be tiny on a projector). The title, source and
+    illustrative mark are part of the figure (``_style``)."""
     fmt = st.session_state.get(EXPORT_FORMAT, "png")
     safe = re.sub(r"[^\w.-]+", "_", filename, flags=re.ASCII).strip("._") or "chart"
+    lang = lang or st.session_state.get("lang") or "ru"
+    locale = _plotly_locale(lang)
+    extra = {"locale": lang, "locales": {lang: locale}} if locale is not None else {}
     return {
+        **extra,
         "topojsonURL": config.TOPOJSON_URL,
         "displaylogo": False,
         "toImageButtonOptions": {
@@ -79,8 +102,10 @@ def show_chart(
     key: str,
     filename: str | None = None,
     on_select: Callable[[], None] | None = None,
+    height: int | str = "content",
 ) -> None:
-    """Render a figure with its alt text; clicks call ``on_select`` (a callback) when given."""
+    """Render a figure with its alt text; clicks call ``on_select`` (a callback) when given.
+    ``height="stretch"`` fills a container whose height the stylesheet sets (the show mode)."""
     kwargs: dict = {}
     if on_select is not None:
         kwargs = {"on_select": on_select, "selection_mode": ("points",)}
@@ -89,6 +114,7 @@ def show_chart(
         key=key,
         config=chart_config(filename or key),
         width="stretch",
+        height=height,
         alt=alt_text(fig) or None,
         **kwargs,
     )
@@ -126,11 +152,18 @@ def empty_notice(lang: str) -> None:
     st.info(t("app.empty", lang), icon="🔎")
 
 
+def filter_caption(ctx) -> None:
+    """The active filter in words under the page's title (the same words as on the slides), so
+    a filtered screen is never taken for the whole assembly."""
+    st.caption(md_escape(describe_filter(ctx.registry, ctx.filter, ctx.lang)))
+
+
 def page_start(ctx, title_key: str, needs: str = "members") -> None:
-    """Title, the illustrative-data notice, and a friendly stop when the filter leaves nothing
-    to show: ``needs`` is "members" (a page about cities) or "projects" (a page about projects).
-    A city page with no matching project says so and goes on."""
+    """Title, the active filter, the illustrative-data notice, and a friendly stop when the
+    filter leaves nothing to show: ``needs`` is "members" (a page about cities) or "projects"
+    (a page about projects). A city page with no matching project says so and goes on."""
     st.title(t(title_key, ctx.lang))
+    filter_caption(ctx)
     illustrative_notice(ctx.registry, ctx.lang)
     if getattr(ctx.view, f"n_{needs}") == 0:
         empty_notice(ctx.lang)
@@ -179,19 +212,33 @@ def show_table(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
         )
         table = table.head(MAX_TABLE_ROWS)
     formats = {}
+    columns: dict[str, object] = {}
     for col in table.columns:
         dtype = table[col].dtype
         if pd.api.types.is_bool_dtype(dtype):
             continue
         if pd.api.types.is_datetime64_any_dtype(dtype):
-            # ISO text sorts like the date; a missing date is a blank cell, not "None".
-            table = table.assign(**{col: table[col].dt.strftime("%Y-%m-%d").fillna("")})
+            # Dates stay dates (they sort as dates) and are shown as the language writes them.
+            columns[col] = st.column_config.DateColumn(format=DATE_FORMATS.get(lang, "YYYY-MM-DD"))
         elif pd.api.types.is_integer_dtype(dtype):
             formats[col] = lambda v: fmt_int(v, lang) if pd.notna(v) else ""
         elif pd.api.types.is_float_dtype(dtype):
             formats[col] = lambda v: fmt_float(v, 1, lang) if pd.notna(v) else ""
     styled = table.style.format(formats) if formats else table
-    st.dataframe(styled, hide_index=True, width="stretch", key=key)
+    st.dataframe(styled, hide_index=True, width="stretch", key=key, column_config=columns or None)
+
+
+DATE_FORMATS = {"ru": "DD.MM.YYYY", "en": "YYYY-MM-DD"}  # Streamlit's (moment.js) date formats
+
+
+def export_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table as it is written to a download: yes/no columns in words of the language
+    («да»/«нет»), so a Russian spreadsheet shows no English True/False."""
+    words = {True: t("bool.yes", lang), False: t("bool.no", lang)}
+    flags = [c for c in table.columns if pd.api.types.is_bool_dtype(table[c].dtype)]
+    if not flags:
+        return table
+    return table.assign(**{c: table[c].map(words) for c in flags})
 
 
 def download_buttons(
@@ -207,6 +254,7 @@ def download_buttons(
     note = illustrative_note(lang, illustrative)
     c1, c2, c3 = st.columns([1, 1, 1])
     stem = f"mag_{name}_{date.today().isoformat()}"
+    table = export_table(table, lang)
     c1.download_button(
         "CSV (,)",
         lambda: to_csv_bytes(table, sep=",", note=note),
@@ -245,3 +293,9 @@ def show_problems(
     st.error(t(title_key, lang), icon="⚠️")
     st.write(t(help_key, lang))
     st.dataframe(pd.DataFrame(problems_table(problems, lang)), hide_index=True, width="stretch")
+
+
+def about_data(lang: str) -> None:
+    """Where the figures come from, in the user's words (the sidebar's «О данных»)."""
+    with st.sidebar.expander(t("about.title", lang), icon="ℹ️"):
+        st.markdown(t("about.text", lang))

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from mag_data.editing.files import fsync_dir, sha256, write_atomic
+from mag_data.i18n import fmt_datetime, t
 from mag_data.register.reading import SWITCH_JOURNAL, fingerprint_of
 from mag_data.register.schema import REGISTER_FILES
 
@@ -266,17 +267,42 @@ class History:
                 tmp.unlink(missing_ok=True)
 
 
-def history_frame(versions: list[Version]) -> pd.DataFrame:
-    """The version list as a table for display (newest first)."""
+def history_frame(
+    versions: list[Version], current: str, lang: str, tz: str | None = None
+) -> pd.DataFrame:
+    """The version list as people read it (newest first): ``time`` (local, ДД.ММ.ГГГГ ЧЧ:ММ in
+    Russian), ``user``, ``action`` (in words), ``changed``, ``reason``, ``restored_from`` (the
+    restored version's time), ``name``, ``current`` (the version the register is at). Versions
+    are named by their time, never by their internal id."""
+    when = version_times(versions, lang, tz)
     return pd.DataFrame(
         {
-            "id": [v.id for v in versions],
-            "time": [v.time for v in versions],
+            "time": [when[v.id] for v in versions],
             "user": [v.user for v in versions],
-            "action": [v.action for v in versions],
+            "action": [t(f"data.action.{v.action}", lang) for v in versions],
             "changed": [", ".join(v.changed) for v in versions],
             "reason": [v.reason for v in versions],
-            "restored_from": [v.restored_from or "" for v in versions],
+            "restored_from": [
+                when.get(v.restored_from, v.restored_from) if v.restored_from else ""
+                for v in versions
+            ],
             "name": [v.name for v in versions],
+            "current": [v.fingerprint == current for v in versions],
         }
     )
+
+
+def version_times(versions: list[Version], lang: str, tz: str | None = None) -> dict[str, str]:
+    """Each version's time as the reader writes it (how a version is named to people)."""
+    return {v.id: fmt_datetime(v.time, lang, tz) for v in versions}
+
+
+def version_labels(versions: list[Version], lang: str, tz: str | None = None) -> dict[str, str]:
+    """Version id → «time · who · what · name» for a list to choose from."""
+    when = version_times(versions, lang, tz)
+    return {
+        v.id: " · ".join(
+            x for x in (when[v.id], v.user, t(f"data.action.{v.action}", lang), v.name) if x
+        )
+        for v in versions
+    }

@@ -42,6 +42,8 @@ from mag_data.editing.history import (
     Version,
     history_frame,
     user_slug,
+    version_labels,
+    version_times,
 )
 from mag_data.editing.review import (
     TableDiff,
@@ -71,6 +73,8 @@ __all__ = [
     "Version",
     "WriteFailed",
     "history_frame",
+    "version_labels",
+    "version_times",
     "user_slug",
 ]
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from mag_data.i18n.catalog import DEFAULT_LANG, LANGS, PLURAL_FORMS, TEXTS, plural_form, t
-from mag_data.i18n.numbers import NBSP, PLOTLY_SEPARATORS, fmt_float, fmt_int, fmt_pct
+from mag_data.i18n.numbers import (
+    NBSP,
+    PLOTLY_SEPARATORS,
+    fmt_date,
+    fmt_datetime,
+    fmt_float,
+    fmt_int,
+    fmt_pct,
+)
 from mag_data.i18n.reports import describe_problem, problems_table
 
 
@@ -28,6 +36,8 @@ __all__ = [
     "PLURAL_FORMS",
     "TEXTS",
     "describe_problem",
+    "fmt_date",
+    "fmt_datetime",
     "fmt_float",
     "fmt_int",
     "fmt_pct",

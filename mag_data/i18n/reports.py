@@ -38,12 +38,19 @@ def describe_problem(problem: Problem, lang: str = DEFAULT_LANG) -> tuple[str, s
 def problems_table(
     problems: list[Problem] | tuple[Problem, ...], lang: str = DEFAULT_LANG
 ) -> list[dict[str, Any]]:
-    """Rows (file, row, column, value, problem, hint) with headers in ``lang``."""
+    """Rows (file, row, column, value, problem, hint) with headers in ``lang``; what a problem
+    does not have (a whole-file problem has no row or column) is an empty cell, never "None"."""
     headers = t("problem.columns", lang).split(";")
     rows = []
     for p in problems:
         message, hint = describe_problem(p, lang)
-        rows.append(
-            dict(zip(headers, [p.file, p.row, p.column, p.value, message, hint], strict=True))
-        )
+        cells = [p.file, p.row, p.column, p.value, message, hint]
+        rows.append(dict(zip(headers, [_cell(c) for c in cells], strict=True)))
     return rows
+
+
+def _cell(value: Any) -> Any:
+    """A report cell: a missing value (None, NaN) is empty text."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return value

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from mag_data.analysis import geo
-from mag_data.i18n import fmt_float, fmt_int, t
+from mag_data.i18n import fmt_date, fmt_float, fmt_int, t
 from mag_data.query import aggregations as agg
 from mag_data.query.filters import Filter, View, project_mask
 from mag_data.register.registry import Registry
@@ -181,6 +183,40 @@ def _text(value: object) -> str:
     return "" if text in ("nan", "<NA>", "None", "NaT") else text
 
 
+# Who counted a city's population, recognised by the start of the register's (English) source
+# note, so that the Russian interface names the agency in Russian.
+_SOURCE_AGENCIES = (
+    ("GeoNames", "geonames"),
+    ("Rosstat", "rosstat"),
+    ("Bureau of National Statistics of Kazakhstan", "kazakhstan"),
+    ("National Statistical Committee of the Kyrgyz", "kyrgyzstan"),
+    ("Statistical Committee of the Republic of Armenia", "armenia"),
+    ("National Statistical Committee of the Republic of Belarus", "belarus"),
+    ("Agency on Statistics under the President of the Republic of Tajikistan", "tajikistan"),
+    ("State Statistics Service of Ukraine", "ukraine"),
+)
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+
+
+def population_source_text(source: str, lang: str) -> str:
+    """The population's source in the reader's language: the agency's name and the census or
+    reference year ("Росстат, перепись 2021"). English keeps the register's full note; a
+    source the table does not know is shown as written."""
+    if lang == "en" or not source:
+        return source
+    agency = next((key for prefix, key in _SOURCE_AGENCIES if source.startswith(prefix)), None)
+    if agency is None:
+        return source
+    years = [m.group(0) for m in _YEAR.finditer(source.split(",", 1)[-1])]
+    if agency == "geonames" or not years:
+        when = t("source.no_year", lang) if "not stated" in source or not years else years[0]
+    elif "census" in source.lower():
+        when = t("source.census", lang, year=years[0])
+    else:
+        when = t("source.year", lang, year=years[0])
+    return f"{t(f'source.{agency}', lang)}, {when}"
+
+
 def city_facts(registry: Registry, member_id: str, lang: str) -> pd.DataFrame:
     """The facts of one member city as (field, value) text rows, with sources."""
     cities = registry.index.levels["cities"]
@@ -197,7 +233,10 @@ def city_facts(registry: Registry, member_id: str, lang: str) -> pd.DataFrame:
         (t("col.subdivision", lang), _text(city[f"subdivision_{lang}"])),
         (t("col.federal_district", lang), _text(city[f"federal_district_{lang}"]) or "—"),
         (t("col.population", lang), population),
-        (t("city.population_source", lang), _text(city["population_source"])),
+        (
+            t("city.population_source", lang),
+            population_source_text(_text(city["population_source"]), lang),
+        ),
         (
             t("city.coordinates", lang),
             f"{fmt_float(city['lat'], 4, lang)}°, {fmt_float(city['lon'], 4, lang)}°",
@@ -208,7 +247,7 @@ def city_facts(registry: Registry, member_id: str, lang: str) -> pd.DataFrame:
         ),
         (
             t("city.joined", lang),
-            joined.date().isoformat() if pd.notna(joined) else t("city.no_data", lang),
+            fmt_date(joined, lang) if pd.notna(joined) else t("city.no_data", lang),
         ),
         (t("city.aliases", lang), ", ".join(aliases.astype(str)) or "—"),
     ]

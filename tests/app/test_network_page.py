@@ -119,8 +119,8 @@ def test_partner_finder_ranks_and_explains(network_page):
     assert list(ranking[city]) == ["Minsk", "Almaty", "Kazan"]
     assert ranking[why].iloc[0].startswith("1 completed trade and economic project, ")
     for name in ("experience", "proximity", "complementary"):
-        at.slider(key=f"net_w_{name}").set_value(0.0)
-    at.slider(key="net_w_new_partner").set_value(1.0)
+        at.select_slider(key=f"net_w_{name}").set_value(0.0)
+    at.select_slider(key="net_w_new_partner").set_value(1.0)
     ok(at.run())
     ranking = table(at, "№")
     assert list(ranking[city]) == ["Almaty", "Minsk", "Kazan"]

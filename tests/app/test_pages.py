@@ -45,8 +45,17 @@ def router_pages() -> dict[str, str]:
     ]
     pages = {}
     for call in sorted(calls, key=lambda c: c.lineno):
-        keywords = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg == "url_path"}
-        pages[keywords["url_path"]] = ast.literal_eval(call.args[0])
+        keywords = {
+            k.arg: ast.literal_eval(k.value)
+            for k in call.keywords
+            if k.arg in ("url_path", "default", "visibility")
+        }
+        if keywords.get("visibility") == "hidden":
+            continue  # an alias of a listed page (/overview)
+        script = ast.literal_eval(call.args[0])
+        # The default page is served at the root; it is named after its file here.
+        name = Path(script).stem if keywords.get("default") else keywords["url_path"]
+        pages[name] = script
     return pages
 
 

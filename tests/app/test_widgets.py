@@ -30,9 +30,11 @@ def test_a_very_long_table_shows_its_first_rows_and_says_so():
     ]
 
 
-def test_a_table_of_today_size_is_shown_whole_with_plain_dates():
-    """85 rows: all shown, no caption, dates as YYYY-MM-DD text."""
+def test_a_table_of_today_size_is_shown_whole_with_russian_dates():
+    """85 rows: all shown, no caption; dates stay dates (they sort as dates) and are shown as
+    ДД.ММ.ГГГГ in Russian."""
     at = run_table(85)
     assert not at.caption
     frame = at.dataframe[0].value
-    assert len(frame) == 85 and frame["when"].iloc[0] == "2024-03-01"
+    assert len(frame) == 85 and str(frame["when"].iloc[0].date()) == "2024-03-01"
+    assert "DD.MM.YYYY" in at.dataframe[0].proto.columns

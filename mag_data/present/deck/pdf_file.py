@@ -1,15 +1,14 @@
-"""The PDF file: each slide drawn as a 180 dpi page with Pillow, with a system TrueType font
-that has Cyrillic letters (``PdfUnavailable`` without one)."""
+"""The PDF file: each slide as a page of real text (fpdf2, a system TrueType font with Cyrillic
+letters embedded; ``PdfUnavailable`` without one) and the chart images, laid out on the 16:9 page
+of ``layout`` as the PowerPoint is."""
 
 from __future__ import annotations
 
-import functools
 import io
 import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from mag_data.i18n import t
 from mag_data.present.deck.layout import (
@@ -29,7 +28,6 @@ from mag_data.present.deck.layout import (
 )
 from mag_data.present.deck.slides import Slide
 
-PDF_DPI = 180  # 13.33 in × 180 = 2400 px: the chart images are placed 1:1
 FONT_FILES = (
     (
         "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -63,141 +61,103 @@ def _font_files() -> tuple[str, str]:
     raise PdfUnavailable("no TrueType font with Cyrillic letters (install fonts-dejavu-core)")
 
 
-@functools.lru_cache(maxsize=32)
-def _font(path: str, size_px: int) -> Any:
-    from PIL import ImageFont
-
-    return ImageFont.truetype(path, size_px)
+def _rgb(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def _px(inches: float) -> int:
-    return round(inches * PDF_DPI)
+def _pt(inches: float) -> float:
+    return inches * 72
 
 
-def _pt(points: float) -> int:
-    return round(points * PDF_DPI / 72)
+class _Deck:
+    """The PDF being written: fpdf2 with the two font files embedded (subset) as "Sans"."""
+
+    def __init__(self, fonts: tuple[str, str], lang: str) -> None:
+        from fpdf import FPDF
+
+        pdf = FPDF(orientation="L", unit="pt", format=(_pt(SLIDE_H), _pt(SLIDE_W)))
+        pdf.set_auto_page_break(False)
+        pdf.set_margins(0, 0, 0)
+        pdf.add_font("Sans", "", fonts[0])
+        pdf.add_font("Sans", "B", fonts[1])
+        pdf.set_title(t("app.assembly", lang))
+        pdf.set_author(t("app.title", lang))
+        pdf.set_creator("MAG dashboard")
+        pdf.set_lang(lang)
+        self.pdf = pdf
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        width: float,
+        text: str,
+        size: float,
+        bold: bool,
+        colour: str,
+        align: str = "L",
+    ) -> float:
+        """Wrapped text at (x, y) in inches, ``size`` in points; returns the y below it."""
+        pdf = self.pdf
+        pdf.set_font("Sans", "B" if bold else "", size)
+        pdf.set_text_color(*_rgb(colour))
+        pdf.set_xy(_pt(x), _pt(y))
+        pdf.multi_cell(_pt(width), size * 1.2, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        return float(pdf.get_y()) / 72
 
 
-def _wrap(draw: Any, text: str, font: Any, width: int) -> list[str]:
-    # Split on plain spaces only: Russian numbers group digits with no-break spaces.
-    words, lines, line = text.split(" "), [], ""
-    for word in words:
-        candidate = f"{line} {word}".strip()
-        if line and draw.textlength(candidate, font=font) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    if line:
-        lines.append(line)
-    return lines or [""]
-
-
-def _draw_text(
-    draw: Any,
-    fonts: tuple[str, str],
-    x: float,
-    y: int,
-    width: int,
-    text: str,
-    size: float,
-    bold: bool,
-    color: str,
-    align: str = "left",
-) -> int:
-    """Draw wrapped text; return the y below it (pixels)."""
-    font = _font(fonts[1] if bold else fonts[0], _pt(size))
-    line_h = round(_pt(size) * 1.2)
-    for line in _wrap(draw, text, font, width):
-        dx = 0.0
-        if align == "center":
-            dx = (width - draw.textlength(line, font=font)) / 2
-        elif align == "right":
-            dx = width - draw.textlength(line, font=font)
-        draw.text((x + dx, y), line, font=font, fill=color)
-        y += line_h
-    return int(y)
-
-
-def _pdf_page(
-    spec: Slide, image: bytes | None, number: int, total: int, fonts: tuple[str, str]
-) -> Any:
-    from PIL import Image, ImageDraw
-
-    page = Image.new("RGB", (_px(SLIDE_W), _px(SLIDE_H)), "#ffffff")
-    draw = ImageDraw.Draw(page)
-    left, width = _px(MARGIN), _px(BODY_W)
+def _page(out: _Deck, spec: Slide, image: bytes | None, number: int, total: int) -> None:
+    pdf = out.pdf
+    pdf.add_page()
+    left, width = MARGIN, BODY_W
     if spec.key == "title":
-        y = _draw_text(draw, fonts, left, _px(2.0), width, spec.title, 40, True, TEXT)
-        y = _draw_text(draw, fonts, left, y + _px(0.3), width, spec.subtitle, 24, False, ACCENT)
+        y = out.text(left, 2.0, width, spec.title, 40, True, TEXT)
+        y = out.text(left, y + 0.3, width, spec.subtitle, 24, False, ACCENT)
         for line in spec.lines:
-            y = _draw_text(draw, fonts, left, y + _px(0.2), width, line, 20, False, TEXT)
+            y = out.text(left, y + 0.2, width, line, 20, False, TEXT)
     else:
-        _draw_text(draw, fonts, left, _px(TITLE_TOP + 0.15), width, spec.title, 34, True, TEXT)
-        draw.rectangle(
-            [left, _px(RULE_TOP), left + width, _px(RULE_TOP + 0.05)], fill=ACCENT, width=0
-        )
+        out.text(left, TITLE_TOP + 0.1, width, spec.title, 34, True, TEXT)
+        pdf.set_fill_color(*_rgb(ACCENT))
+        pdf.rect(_pt(left), _pt(RULE_TOP), _pt(width), _pt(0.05), style="F")
         if image is not None:
-            chart = Image.open(io.BytesIO(image)).convert("RGB")
-            if chart.width != width:
-                chart = chart.resize((width, round(chart.height * width / chart.width)))
-            page.paste(chart, (left, _px(BODY_TOP)))
-        y = _px(BODY_TOP + 0.4)
+            # The chart as an image, its description as the image's alternative text.
+            pdf.image(
+                io.BytesIO(image),
+                x=_pt(left),
+                y=_pt(BODY_TOP),
+                w=_pt(width),
+                alt_text=spec.alt or spec.title,
+            )
+        y = BODY_TOP + 0.4
         if spec.figures:
             n = len(spec.figures)
-            gap = _px(0.25)
-            tile = (width - gap * (n - 1)) // n
+            gap = 0.25
+            tile = (width - gap * (n - 1)) / n
             for i, (label, value) in enumerate(spec.figures):
                 x = left + i * (tile + gap)
                 size = _tile_size(value)  # smaller numbers sit on the same baseline
-                _draw_text(
-                    draw, fonts, x, y + _pt(36 - size), tile, value, size, True, ACCENT, "center"
-                )
-                below = y + round(_pt(36) * 1.2)
-                _draw_text(draw, fonts, x, below, tile, label, 16, False, MUTED, "center")
-            y = _px(BODY_TOP + 2.7)
+                out.text(x, y + (36 - size) / 72, tile, value, size, True, ACCENT, "C")
+                out.text(x, y + 36 * 1.2 / 72, tile, label, 16, False, MUTED, "C")
+            y = BODY_TOP + 2.7
         for line in spec.lines:
-            y = _draw_text(draw, fonts, left, y, width, f"• {line}", 22, False, TEXT) + _px(0.05)
-    y = _px(FOOTER_TOP + 0.05)
+            y = out.text(left, y, width, f"• {line}", 22, False, TEXT) + 0.05
+    y = FOOTER_TOP + 0.05
     for i, line in enumerate(spec.footer):
         warn = spec.illustrative and i == 0
-        y = _draw_text(
-            draw, fonts, left, y, width - _px(1.0), line, 12, warn, WARN if warn else MUTED
-        )
-    _draw_text(
-        draw,
-        fonts,
-        left + width - _px(1.0),
-        _px(FOOTER_TOP + 0.05),
-        _px(1.0),
-        f"{number} / {total}",
-        14,
-        True,
-        MUTED,
-        "right",
+        y = out.text(left, y, width - 1.0, line, 12, warn, WARN if warn else MUTED)
+    out.text(
+        left + width - 1.0, FOOTER_TOP + 0.05, 1.0, f"{number} / {total}", 14, True, MUTED, "R"
     )
-    return page
 
 
 def write_pdf(slides: Sequence[Slide], images: dict[str, bytes], lang: str) -> bytes:
-    """The same deck as a PDF: one 13.33×7.5 in page per slide at 180 dpi (JPEG quality 92,
-    no chroma subsampling, so text stays crisp). Raises PdfUnavailable without a usable font."""
+    """The same deck as a PDF with real text (searchable, copyable, read aloud by a screen
+    reader): one 13.33×7.5 in page per slide, the charts as images with their descriptions as
+    alternative text, the font embedded (fpdf2). Raises PdfUnavailable without a usable font."""
     fonts = _font_files()
+    out = _Deck(fonts, lang)
     total = len(slides)
-    pages = [
-        _pdf_page(spec, images.get(spec.key), i, total, fonts)
-        for i, spec in enumerate(slides, start=1)
-    ]
-    buffer = io.BytesIO()
-    pages[0].save(
-        buffer,
-        "PDF",
-        save_all=True,
-        append_images=pages[1:],
-        resolution=PDF_DPI,
-        quality=92,
-        subsampling=0,
-        title=t("app.assembly", lang),
-        creator="MAG dashboard",
-    )
-    return buffer.getvalue()
+    for i, spec in enumerate(slides, start=1):
+        _page(out, spec, images.get(spec.key), i, total)
+    return bytes(out.pdf.output())

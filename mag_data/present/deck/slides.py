@@ -7,13 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from mag_data.i18n import fmt_int, fmt_pct, t
 from mag_data.present import charts
+from mag_data.present.caption import describe_filter
 from mag_data.present.deck.layout import IMAGE_HEIGHT, SLIDE_FONT_PX, TEXT
 from mag_data.query import aggregations as agg
-from mag_data.query.filters import GEO_COLUMNS, Filter, View
+from mag_data.query.filters import Filter, View
 from mag_data.register.registry import Registry
 from mag_data.register.schema import STATUSES
 
@@ -52,44 +54,6 @@ def slide_label(key: str, lang: str) -> str:
 def format_date(day: date, lang: str) -> str:
     """15.05.2025 (ru) or 2025-05-15 (en)."""
     return day.strftime("%d.%m.%Y") if lang == "ru" else day.isoformat()
-
-
-def _labels(registry: Registry, name: str, lang: str) -> dict[str, str]:
-    """Id → label in ``lang`` for one filter field."""
-    if name == "areas":
-        areas = registry.areas
-        return dict(zip(areas["id"].astype(str), areas[f"name_{lang}"].astype(str), strict=True))
-    if name == "statuses":
-        return {s: t(f"status.{s}", lang) for s in STATUSES}
-    base = {
-        "macro_regions": "macro_region",
-        "countries": "country",
-        "federal_districts": "federal_district",
-        "subdivisions": "subdivision",
-        "cities": "name",
-    }[name]
-    m = registry.members.dropna(subset=[GEO_COLUMNS[name]])
-    return dict(zip(m[GEO_COLUMNS[name]].astype(str), m[f"{base}_{lang}"].astype(str), strict=True))
-
-
-def describe_filter(registry: Registry, f: Filter, lang: str, limit: int = 4) -> str:
-    """The filter in words ("Страна: Россия, Беларусь · Год начала проекта: 2005–2015")."""
-    if f.is_empty():
-        return t("pres.filter.none", lang)
-    parts = []
-    for name in (*GEO_COLUMNS, "areas", "statuses"):
-        chosen = getattr(f, name)
-        if not chosen:
-            continue
-        labels = _labels(registry, name, lang)
-        names = [labels.get(i, i) for i in chosen]
-        shown = ", ".join(names[:limit])
-        if len(names) > limit:
-            shown += " " + t("pres.more", lang, n=len(names) - limit)
-        parts.append(f"{t(f'filter.{name}', lang)}: {shown}")
-    if f.years is not None:
-        parts.append(f"{t('filter.years', lang)}: {f.years[0]}–{f.years[1]}")
-    return t("pres.filter", lang, text=" · ".join(parts))
 
 
 def footer_lines(registry: Registry, f: Filter, lang: str, projects: bool) -> tuple[str, ...]:
@@ -284,7 +248,20 @@ def _top_cities_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
     )
 
 
-def _summary_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
+def started_by_year(view: View, today: date) -> tuple[pd.Series, int]:
+    """Projects of the view that have started, per start year (years with none left out), and
+    how many are still to start. A project has started when its start date has come and it is
+    not planned: a planned project dated in a year that has not begun is counted as planned."""
+    projects = view.projects
+    if projects.empty:
+        return pd.Series(dtype="int64"), 0
+    start = pd.to_datetime(projects["start_date"])
+    begun = (start <= pd.Timestamp(today)) & (projects["status"] != "planned")
+    per_year = projects.loc[begun, "start_year"].astype("int64").value_counts().sort_index()
+    return per_year, int((~begun).sum())
+
+
+def _summary_slide(view: View, lang: str, footer: tuple[str, ...], today: date) -> Slide:
     h = agg.headline(view)
     numbers = (
         (t("m.members", lang), fmt_int(h.members, lang)),
@@ -326,17 +303,18 @@ def _summary_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
                 n=fmt_int(cities.iloc[0]["projects"], lang),
             )
         )
-    years = agg.by_year(view)
-    if not years.empty and years["projects"].sum() > 0:
-        per_year = years.groupby("year")["projects"].sum()
+    started, planned = started_by_year(view, today)
+    if not started.empty:
         points.append(
             t(
                 "pres.summary.top_year",
                 lang,
-                year=int(per_year.idxmax()),
-                n=fmt_int(per_year.max(), lang),
+                year=int(started.idxmax()),
+                n=fmt_int(started.max(), lang),
             )
         )
+    if planned:
+        points.append(t("pres.summary.planned", lang, n=planned))
     lines = [f"{label}: {value}" for label, value in numbers] + points
     return Slide(
         key="summary",
@@ -355,7 +333,6 @@ _BUILDERS = {
     "areas": _areas_slide,
     "years": _years_slide,
     "top_cities": _top_cities_slide,
-    "summary": _summary_slide,
 }
 
 
@@ -372,6 +349,8 @@ def make_slide(key: str, view: View, lang: str, today: date | None = None) -> Sl
     footer = footer_lines(view.registry, view.filter, lang, key in PROJECT_SLIDES)
     if key == "title":
         return _title_slide(view, lang, today or date.today(), footer)
+    if key == "summary":
+        return _summary_slide(view, lang, footer, today or date.today())
     if key not in _BUILDERS:
         raise KeyError(key)
     return _BUILDERS[key](view, lang, footer)

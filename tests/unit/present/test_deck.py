@@ -21,6 +21,8 @@ from factories import (
     ALIAS_ROWS,
     MEMBER_HEADER,
     MEMBER_ROWS,
+    PARTICIPANT_HEADER,
+    PROJECT_HEADER,
     csv_text,
     write_register,
 )
@@ -30,6 +32,8 @@ from pptx import Presentation
 from mag_data import Filter, apply_filter, load_registry
 from mag_data.i18n import NBSP, t
 from mag_data.present import deck, palette, render
+from mag_data.present.deck.slides import started_by_year
+from tests.unit.present.pdf_text import pdf_text
 
 TODAY = date(2025, 5, 15)
 CHART_SLIDES = ("map", "countries", "areas", "years", "top_cities")
@@ -328,3 +332,67 @@ def test_topojson_uri_points_at_the_bundled_base_maps():
     uri = render.topojson_uri()
     assert uri.startswith("file://") and uri.endswith("/static/topojson/")
     assert (Path(uri.removeprefix("file://")) / "world_50m.json").is_file()
+
+
+def test_pdf_pages_hold_the_slides_text_searchable_and_copyable(tiny):
+    """The PDF is text, not pictures of text: every title, footer and summary line of the
+    slides can be found in its page (fonts embedded, a Unicode map for each)."""
+    slides = deck.build_slides(
+        apply_filter(tiny, Filter()), "ru", ["title", "areas", "summary"], TODAY
+    )
+    pdf = deck.write_pdf(slides, _fake_images(slides), "ru")
+    pages = [" ".join(text.split()) for text in pdf_text(pdf)]
+    assert len(pages) == 3
+    for page, slide in zip(pages, slides, strict=True):
+        squeezed = page.replace(" ", "")
+        for line in (slide.title, *slide.footer, *slide.lines, *(v for _, v in slide.figures)):
+            assert "".join(line.split()) in squeezed, f"{line!r} not on page {slide.key}"
+    assert b"/FontFile2" in pdf  # the TrueType font travels with the file
+    assert b"/DCTDecode" not in pdf or len(pdf) < 500_000  # not one photo per page
+
+
+def test_pdf_chart_images_carry_their_description(tiny):
+    """A chart is an image whose alternative text is the chart's description."""
+    slides = deck.build_slides(apply_filter(tiny, Filter()), "en", ["areas"], TODAY)
+    pdf = deck.write_pdf(slides, _fake_images(slides), "en")
+    assert b"/Subtype /Image" in pdf
+    assert b"/Alt" in pdf
+
+
+@pytest.mark.parametrize(
+    "status,start,expected_started,expected_planned",
+    [
+        ("planned", "2027-03-01", 0, 1),  # a year that has not begun: planned, not started
+        ("planned", "2025-01-10", 0, 1),  # planned though its date has passed: not started
+        ("active", "2024-06-01", 1, 0),
+        ("active", "2025-06-01", 0, 1),  # dated after today (15.05.2025): not started yet
+        ("completed", "2020-02-02", 1, 0),
+    ],
+    ids=["planned-future", "planned-past-date", "active", "active-future-date", "completed"],
+)
+def test_summary_counts_only_projects_that_have_started(
+    tmp_path, status, start, expected_started, expected_planned
+):
+    """«Больше всего проектов начато в … году» counts a project only once it has begun."""
+    registry = _one_project_register(tmp_path, status, start)
+    started, planned = started_by_year(apply_filter(registry, Filter()), TODAY)
+    assert int(started.sum()) == expected_started
+    assert planned == expected_planned
+    slide = deck.make_slide("summary", apply_filter(registry, Filter()), "ru", TODAY)
+    year = start[:4]
+    said = any(f"начато в {year} году" in line for line in slide.lines)
+    assert said == bool(expected_started)
+
+
+def _one_project_register(folder: Path, status: str, start: str):
+    """The tiny register's cities with one project of the given status and start date."""
+    end = "2021-01-01" if status == "completed" else ""
+    row = f"P1,Проект 1,Project 1,social,,{status},{start},{end},,,true"
+    write_register(
+        folder,
+        **{
+            "projects.csv": csv_text(PROJECT_HEADER, [row]),
+            "participants.csv": csv_text(PARTICIPANT_HEADER, ["P1,msk,lead", "P1,minsk,partner"]),
+        },
+    )
+    return load_registry(folder)

@@ -14,7 +14,8 @@ PORT     ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 TESTS    ?= tests
 PYTEST_ARGS ?=
-# e.g. BENCH_ARGS='--sizes today --reps 5 --no-browser' or '--snapshot' (benchmark HEAD only)
+# e.g. BENCH_ARGS='--sizes today --reps 5 --no-browser', '--only burst' or '--only interactive,burst'
+# (parts: reruns, browser, deck, interactive, burst), or '--snapshot' (benchmark HEAD only)
 BENCH_ARGS ?=
 OUT      := test-output
 # apt-get needs root; fall back to sudo when not running as root.

@@ -294,11 +294,12 @@ def measure(
     processes: int = 1,
     cache: Path | None = None,
     log: Any = print,
+    extra_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One server set-up, warmed by one visit; then each burst in turn on a fresh set of
     sessions (earlier sessions are closed: nobody stays connected between bursts)."""
     out: dict[str, Any] = {"script": script.name, "processes": processes, "bursts": {}}
-    with servers(script, folder, processes, log_dir, cache) as srv:
+    with servers(script, folder, processes, log_dir, cache, extra_env=extra_env) as srv:
         # Warm-up: every process serves one visit per page kind before the bursts (the first
         # run imports the pages; a visitor of a running server does not pay that).
         for _ in range(2 * processes):

@@ -14,7 +14,8 @@ PORT     ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 TESTS    ?= tests
 PYTEST_ARGS ?=
-# e.g. BENCH_ARGS='--sizes today --reps 5 --no-browser' or '--snapshot' (benchmark HEAD only)
+# e.g. BENCH_ARGS='--sizes today --reps 5 --no-browser', '--only burst' or '--only interactive,burst'
+# (parts: reruns, browser, deck, interactive, burst), or '--snapshot' (benchmark HEAD only)
 BENCH_ARGS ?=
 OUT      := test-output
 # apt-get needs root; fall back to sudo when not running as root.
@@ -37,20 +38,21 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(VPY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@touch $@
 
-chromium: ## Install Debian's chromium and fonts for the browser tests (apt-get; no-op if present)
-	@if [ -x "$(CHROMIUM)" ] && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then \
-		echo "chromium present: $(CHROMIUM)"; \
+chromium: ## Install Debian's chromium, fonts and nginx for the browser and service tests (apt-get; no-op if present)
+	@if [ -x "$(CHROMIUM)" ] && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then \
+		echo "chromium present: $(CHROMIUM); nginx present"; \
 	else \
-		echo "installing Debian chromium (apt-get)"; \
+		echo "installing Debian chromium and nginx-light (apt-get)"; \
 		$(SUDO) apt-get update; \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji nginx-light; \
 		[ -x /usr/bin/chromium ] || { echo "chromium still missing after apt-get" >&2; exit 1; }; \
+		{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || echo "nginx missing after apt-get: tests/service will be skipped" >&2; \
 	fi
 
 run: venv ## Serve the app on http://127.0.0.1:8501 (override: make run PORT=8600 HOST=0.0.0.0)
 	$(VENV)/bin/streamlit run serve.py --server.address $(HOST) --server.port $(PORT)
 
-test: venv chromium ## Run all tests (unit, app, browser) under tests/; logs, JUnit XML, screenshots in test-output/
+test: venv chromium ## Run all tests (unit, app, browser, service) under tests/; logs, JUnit XML, screenshots in test-output/
 	@mkdir -p $(OUT)
 	CHROMIUM_PATH=$(CHROMIUM) $(VPY) -m pytest $(TESTS) --junitxml=$(OUT)/junit.xml $(PYTEST_ARGS) 2>&1 | tee $(OUT)/pytest.log
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from mag_data import DataValidationError, Filter
 from mag_data.i18n import t
-from ui import sidebar, state, style, widgets
+from ui import gate, sidebar, state, style, widgets
 
 st.set_page_config(
     page_title="МАГ · IAC", page_icon="🏙️", layout="wide", initial_sidebar_state="auto"
@@ -89,23 +89,26 @@ if goto in PAGES and nav.url_path != PAGES[goto].url_path:
     st.switch_page(target, query_params=sidebar.session_url_params(registry, lang, target.url_path))
 
 # The page runs before the filter's widgets are drawn (from the same session state), so that
-# the browser paints the page's title and figures first; the sidebar's order is unchanged.
-current = sidebar.prepare_filter(registry)
-state.set_context(
-    state.Context(
-        registry=registry, filter=current, view=state.get_view(registry, current), lang=lang
+# the browser paints the page's title and figures first; the sidebar's order is unchanged. Runs
+# take turns in arrival order, a few at a time (ui.gate): in a burst of new visitors the first
+# ones are served first instead of everyone at the end.
+with gate.turn():
+    current = sidebar.prepare_filter(registry)
+    state.set_context(
+        state.Context(
+            registry=registry, filter=current, view=state.get_view(registry, current), lang=lang
+        )
     )
-)
-state.run_page(nav)
+    state.run_page(nav)
 
-drawn = sidebar.render_filter(registry, lang)
-st.sidebar.caption(t("app.sources", lang))
-widgets.about_data(lang)
-if registry.warnings:
-    with st.sidebar.expander(t("app.warnings", lang)):
-        widgets.show_problems(list(registry.warnings), lang)
+    drawn = sidebar.render_filter(registry, lang)
+    st.sidebar.caption(t("app.sources", lang))
+    widgets.about_data(lang)
+    if registry.warnings:
+        with st.sidebar.expander(t("app.warnings", lang)):
+            widgets.show_problems(list(registry.warnings), lang)
 
-sidebar.sync_url(drawn, lang, nav.url_path)
+    sidebar.sync_url(drawn, lang, nav.url_path)
 just_reran = st.session_state.pop("_filter_rerun", False)
 if drawn != current and not just_reran:
     # Drawing the widgets changed the filter (should not happen): show the page once more.

@@ -163,7 +163,7 @@ def _recipe(size: Size, seed: int) -> str:
     for name in REGISTER_FILES:
         digest.update((config.DATA_DIR / name).read_bytes())
     digest.update(Path(__file__).read_bytes())
-    digest.update((config.PACKAGE_DIR / "sample.py").read_bytes())
+    digest.update((config.PACKAGE_DIR / "register" / "sample.py").read_bytes())
     digest.update(json.dumps([size.__dict__, seed, GENERATOR_VERSION]).encode())
     return digest.hexdigest()
 

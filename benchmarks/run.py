@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import registers, report  # noqa: E402
+from benchmarks import registers, report, speed_report  # noqa: E402
+
+PARTS = ("reruns", "browser", "deck", "interactive", "burst")
 
 # Repetitions per size: fewer at the largest, where one naive rerun takes seconds.
 DEFAULT_REPS = {"today": 15, "1k": 7, "10k": 5}
@@ -119,11 +121,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-reruns", action="store_true")
     parser.add_argument("--no-deck", action="store_true")
     parser.add_argument(
+        "--only",
+        help="comma-separated parts: reruns, browser, deck, interactive, burst (default: all); "
+        "the other parts' earlier results in results.json are kept",
+    )
+    parser.add_argument("--bursts", default="1,10,40", help="visitors at once, comma-separated")
+    parser.add_argument("--burst-processes", default="1,2", help="app processes behind nginx")
+    parser.add_argument("--click-reps", type=int, default=5, help="repetitions of each click")
+    parser.add_argument(
         "--snapshot", action="store_true", help="benchmark HEAD from a temporary git worktree"
     )
     args = parser.parse_args(argv)
     if args.snapshot:
         return _run_snapshot(argv or sys.argv[1:], args)
+    parts = set(args.only.split(",")) if args.only else set(PARTS)
+    if parts - set(PARTS):
+        parser.error(f"--only: unknown part(s) {sorted(parts - set(PARTS))}; parts are {PARTS}")
+    args.no_reruns |= "reruns" not in parts
+    args.no_browser |= "browser" not in parts
+    args.no_deck |= "deck" not in parts
 
     # AppTest outside `streamlit run` logs a warning per run; keep the output readable (errors,
     # such as an exception in a page, still show).
@@ -138,6 +154,16 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
+    speed_file = args.out / "speed.json"
+    speed: dict[str, Any] = json.loads(speed_file.read_text()) if speed_file.exists() else {}
+    if parts & {"interactive", "burst"}:
+        _speed(args, parts, speed, started)
+        speed_file.write_text(json.dumps(speed, indent=1, default=str))
+        if not args.no_doc:
+            speed_report.write(args.doc, speed)
+            _log(f"wrote {args.doc} (speed section)")
+    if not parts & {"reruns", "browser", "deck"}:
+        return 0
     results: dict[str, Any] = {
         "machine": machine(),
         "sizes": {},
@@ -219,6 +245,35 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"wrote {args.doc}")
     _log(f"done in {results['total_seconds']:.0f} s; raw results in {args.out / 'results.json'}")
     return 0
+
+
+def _speed(
+    args: argparse.Namespace, parts: set[str], speed: dict[str, Any], started: float
+) -> None:
+    """Issue 13's measurements on the bundled-size register: clicks in Chromium and bursts."""
+    from benchmarks import burst, interactive
+
+    folder, _ = registers.ensure_register(registers.SIZES["today"], args.out / "registers")
+    folder = folder.resolve()
+    cache = (args.out / "cache" / "today").resolve()
+    logs = args.out / "speed-logs"
+    info = machine()
+    speed.update(date=info["date"], commit=info["commit"], load=f"{info['load_start']:.1f}")
+    if "interactive" in parts:
+        _log(f"[{time.perf_counter() - started:6.0f}s] click to chart ({args.click_reps} each)")
+        speed["interactive"] = interactive.measure(folder, args.click_reps, logs, cache, _log)
+    if "burst" in parts:
+        sizes = tuple(int(n) for n in args.bursts.split(","))
+        setups = [("minimal ×1", Path(__file__).resolve().parent / "minimal_app.py", 1)]
+        for n in (int(p) for p in args.burst_processes.split(",")):
+            label = f"dashboard ×{n}" + (" (nginx)" if n > 1 else "")
+            setups.append((label, ROOT / "serve.py", n))
+        speed["burst"] = {}
+        for label, script, n in setups:
+            _log(f"[{time.perf_counter() - started:6.0f}s] burst: {label}")
+            speed["burst"][label] = burst.measure(script, folder, sizes, logs, n, cache, _log)
+    speed["load_end"] = f"{os.getloadavg()[0]:.1f}"
+    speed["load"] = f"{speed['load']} → {speed['load_end']}"
 
 
 def _run_snapshot(argv: list[str], args: argparse.Namespace) -> int:

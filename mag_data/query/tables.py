@@ -208,7 +208,11 @@ def city_facts(registry: Registry, member_id: str, lang: str) -> pd.DataFrame:
         ),
         (
             t("city.joined", lang),
-            joined.date().isoformat() if pd.notna(joined) else t("city.no_data", lang),
+            (
+                f"{int(joined)} ({_text(city['joined_source_publisher'])})"
+                if pd.notna(joined)
+                else t("city.no_data", lang)
+            ),
         ),
         (t("city.aliases", lang), ", ".join(aliases.astype(str)) or "—"),
     ]

@@ -44,6 +44,14 @@ CODES = frozenset(
         "unknown_member",
         "lead_count",
         "more_problems",
+        # the chronicle (mag_data.register.chronicle_checks)
+        "unknown_host_city",
+        "host_incomplete",
+        "date_precision_mismatch",
+        "missing_source",
+        "unknown_event",
+        "joined_without_source",
+        "statement_without_figure",
         # uploads on the data page (mag_data.editing.review)
         "file_too_large",
         "population_jump",

@@ -292,3 +292,42 @@ def joined_fact(registry: Registry, member_id: str) -> dict[str, str] | None:
         "publisher": _str(m["joined_source_publisher"]),
         "quote": _str(m["joined_source_quote"]),
     }
+
+
+def event_options(events: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Event id → "date · title" for a chooser, in the table's order."""
+    return {
+        str(e["id"]): f"{date_label(e, lang)} · {e[f'title_{lang}']}" for _, e in events.iterrows()
+    }
+
+
+def statement_cards(registry: Registry, lang: str) -> list[dict[str, str]]:
+    """The membership statements as figures to show one by one: ``label`` (year · publisher),
+    ``value`` (cities / countries as stated, "—" where not stated) and ``help`` (the quote)."""
+    s = registry.membership_statements
+    s = s.sort_values(["as_of_year", "id"], na_position="last", kind="stable")
+    cards = []
+    for _, row in s.iterrows():
+        year = row["as_of_year"]
+        year_text = str(int(year)) if pd.notna(year) else t("chron.statement.year_unknown", lang)
+        cities = str(int(row["n_cities"])) if pd.notna(row["n_cities"]) else "—"
+        countries = str(int(row["n_countries"])) if pd.notna(row["n_countries"]) else "—"
+        founded = _str(row["founded_stated"])
+        value = t("chron.statement.value", lang, cities=cities, countries=countries)
+        if cities == "—" and countries == "—" and founded:
+            value = founded
+        cards.append(
+            {
+                "label": t(
+                    "chron.statements.metric",
+                    lang,
+                    year=year_text,
+                    publisher=_str(row["source_publisher"]),
+                ),
+                "value": value,
+                "help": _str(row["source_quote"])
+                + (f" — {t('chron.statement.founded', lang, date=founded)}" if founded else ""),
+                "url": _str(row["source_url"]),
+            }
+        )
+    return cards

@@ -19,12 +19,27 @@ import pandas as pd
 
 from mag_data.register.problems import DataValidationError, Problem
 from mag_data.register.registry import fingerprint_of, load_registry
-from mag_data.register.schema import MEMBERS, PARTICIPANTS, PROJECTS, TableSpec
+from mag_data.register.schema import (
+    EVENT_SOURCES,
+    EVENTS,
+    MEMBERS,
+    MEMBERSHIP_STATEMENTS,
+    PARTICIPANTS,
+    PROJECTS,
+    TableSpec,
+)
 from mag_data.register.textfile import RawTable, read_table
 from mag_data.register.validate import validate_table
 
 # The registers the secretariat maintains by upload (the others change with the code).
-UPLOADABLE: tuple[TableSpec, ...] = (MEMBERS, PROJECTS, PARTICIPANTS)
+UPLOADABLE: tuple[TableSpec, ...] = (
+    MEMBERS,
+    PROJECTS,
+    PARTICIPANTS,
+    EVENTS,
+    EVENT_SOURCES,
+    MEMBERSHIP_STATEMENTS,
+)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # also server.maxUploadSize in .streamlit/config.toml
 POPULATION_JUMP = 0.5  # a population change above 50 % needs an explicit confirmation

@@ -35,7 +35,8 @@ def warm_up() -> float:
     import plotly.graph_objects  # noqa: F401  (imported by the chart builders)
     import pyarrow  # noqa: F401  (Streamlit's tables)
 
-    from mag_data import DataValidationError, charts  # noqa: F401
+    from mag_data import DataValidationError
+    from mag_data.present import charts  # noqa: F401
     from ui import state
 
     with contextlib.suppress(DataValidationError):  # the app will show the report

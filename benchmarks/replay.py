@@ -23,7 +23,9 @@ import contextlib
 import functools
 import importlib
 import inspect
+import pkgutil
 import sys
+import types
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -43,6 +45,16 @@ MODULES = (
 REBIND_PREFIXES = ("ui", "mag_data")
 
 
+def _modules(names: tuple[str, ...]) -> Iterator[types.ModuleType]:
+    """The modules named and, for a package (``mag_data.present.charts``), each of its modules
+    (one level down): the functions are defined there, the package only names them."""
+    for name in names:
+        module = importlib.import_module(name)
+        yield module
+        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+            yield importlib.import_module(f"{name}.{info.name}")
+
+
 class Replayer:
     """Record and replay the data layer's outermost calls (see the module docstring)."""
 
@@ -59,8 +71,7 @@ class Replayer:
         if self._undo:
             return
         wrapped: dict[int, Callable[..., Any]] = {}
-        for name in MODULES:
-            module = importlib.import_module(name)
+        for module in _modules(MODULES):
             for attr, obj in list(vars(module).items()):
                 if attr.startswith("_") or not inspect.isfunction(obj):
                     continue

@@ -130,7 +130,13 @@ PROFILE_GROUPS = {
         "mag_data/query/tables.py",
         "mag_data/analysis/geo.py",
     ),
-    "build figures": ("mag_data/present/charts.py",),
+    "build figures": (
+        "mag_data/present/charts/base.py",
+        "mag_data/present/charts/maps.py",
+        "mag_data/present/charts/bars.py",
+        "mag_data/present/charts/membership.py",
+        "mag_data/present/charts/network.py",
+    ),
     "exports (CSV/XLSX)": ("mag_data/present/export.py",),
     "Streamlit charts + tables": (
         "streamlit/elements/plotly_chart.py",

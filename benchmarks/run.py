@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"[{time.perf_counter() - started:6.0f}s] deck at {name}")
             timing = deck_timing(folder)
             if timing is None:
-                results["deck_note"] = "mag_data/present/deck.py does not exist"
+                results["deck_note"] = "mag_data.present.deck does not exist"
             else:
                 entry["deck"] = timing
                 _log(f"  {timing}")

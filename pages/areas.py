@@ -22,11 +22,13 @@ st.markdown(
 left, right = st.columns([3, 2])
 with left:
     widgets.show_chart(
-        charts.area_bars(agg.by_area(view), lang), key="areas_bars", filename="projects_by_area"
+        charts.area_bars(agg.by_area(view), lang, illustrative=registry.illustrative),
+        key="areas_bars",
+        filename="projects_by_area",
     )
 with right:
     widgets.show_chart(
-        charts.status_donut(agg.by_status(view), lang),
+        charts.status_donut(agg.by_status(view), lang, illustrative=registry.illustrative),
         key="areas_status",
         filename="projects_by_status",
     )
@@ -39,7 +41,7 @@ widgets.show_chart(
     filename="area_by_country",
 )
 widgets.show_chart(
-    charts.year_bars(agg.by_year(view), registry.areas, lang),
+    charts.year_bars(agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative),
     key="areas_years",
     filename="projects_by_year",
 )
@@ -58,4 +60,8 @@ top = agg.top_cities(view, n=10, area_id=area or None)
 title = (
     f"{t('areas.top', lang)}: {area_labels[area].lower() if area else t('areas.all', lang).lower()}"
 )
-widgets.show_chart(charts.city_bars(top, lang, title), key="areas_top_chart", filename="top_cities")
+widgets.show_chart(
+    charts.city_bars(top, lang, title, illustrative=registry.illustrative),
+    key="areas_top_chart",
+    filename="top_cities",
+)

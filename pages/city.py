@@ -74,7 +74,13 @@ if projects.empty:
     st.info(t("city.no_projects", lang), icon="🔎")
 else:
     widgets.show_table(projects, lang)
-    widgets.download_buttons(projects, f"projects_{city_id}", lang, key="city_projects")
+    widgets.download_buttons(
+        projects,
+        f"projects_{city_id}",
+        lang,
+        key="city_projects",
+        illustrative=registry.illustrative,
+    )
 
 project_view = apply_filter(registry, ctx.filter.projects_only())
 partners = tables.partner_bars(project_view, city_id)
@@ -84,6 +90,7 @@ if not partners.empty:
         lang,
         f"{t('city.partners', lang)}: {names[city_id]}",
         x_title=t("city.shared", lang),
+        illustrative=registry.illustrative,
     )
     widgets.show_chart(fig, key="city_partners", filename=f"partners_{city_id}")
 

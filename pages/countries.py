@@ -48,13 +48,13 @@ def _filter_country() -> None:
 
 data = agg.by_country(view) if level == "country" else agg.by_macro_region(view)
 if level == "country":
-    fig = charts.geo_bars(data, lang, measure, "country")
+    fig = charts.geo_bars(data, lang, measure, "country", illustrative=registry.illustrative)
     widgets.show_chart(
         fig, key="countries_bars", filename=f"{measure}_by_country", on_select=_filter_country
     )
     st.caption(t("countries.click", lang))
 else:
-    fig = charts.geo_bars(data, lang, measure, "macro_region")
+    fig = charts.geo_bars(data, lang, measure, "macro_region", illustrative=registry.illustrative)
     widgets.show_chart(fig, key="regions_bars", filename=f"{measure}_by_region")
 
 value = (
@@ -77,5 +77,9 @@ st.subheader(t("countries.table", lang))
 table = tables.geo_table(view, lang, level)
 widgets.show_table(table, lang)
 widgets.download_buttons(
-    table, "countries" if level == "country" else "regions", lang, key="countries_table"
+    table,
+    "countries" if level == "country" else "regions",
+    lang,
+    key="countries_table",
+    illustrative=registry.illustrative,
 )

@@ -11,10 +11,7 @@ shown with ``st.text`` and ``st.dataframe`` only.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
-import re
-import time
 from datetime import date
 
 import pandas as pd
@@ -28,25 +25,14 @@ from mag_data.editing.review import (
     export_frame,
     template_frame,
 )
-from mag_data.editing.store import (
-    ConflictError,
-    LockTimeout,
-    RegisterStore,
-    StoreError,
-    history_frame,
-)
+from mag_data.editing.store import ConflictError, LockTimeout, RegisterStore, WriteFailed
 from mag_data.i18n import fmt_int, problems_table, t
 from mag_data.register.problems import DataValidationError
 from mag_data.register.schema import MEMBERS, REGISTER_TABLES, TABLES_BY_NAME
-from ui import state, widgets
+from ui import editing, state, widgets
 
-USER_KEY = "data_user"
-THROTTLE_KEY = "data_throttle"
-REVIEW_KEY = "data_review"
-FLASH_KEY = "data_flash"
 GEO_KEY = "data_geo"
-# Names recorded in the history: letters (any script), digits, space, dot, hyphen, underscore.
-NAME_PATTERN = re.compile(r"^[\w .\-]{1,60}$")
+REVIEW_KEY = editing.REVIEW_KEY
 ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 (BOM)",
@@ -61,65 +47,7 @@ lang = ctx.lang
 store = RegisterStore(state.data_dir())
 
 
-def _secrets() -> dict | None:
-    """The password-hash secret, if a secrets.toml provides one (no file is not an error)."""
-    try:
-        return {auth.SECRET_KEY: st.secrets.get(auth.SECRET_KEY)}
-    except Exception:  # no secrets file, or an unreadable one: fall back to the environment
-        return None
-
-
-def _flash(kind: str, **params: str) -> None:
-    st.session_state[FLASH_KEY] = (kind, params)
-
-
-def _show_flash() -> None:
-    flash = st.session_state.pop(FLASH_KEY, None)
-    if flash is None:
-        return
-    kind, params = flash
-    text = t(f"data.flash.{kind}", lang, **params)
-    if kind in ("applied", "restored", "signed_out"):
-        st.success(text, icon="✅")
-    elif kind == "unchanged":
-        st.info(text, icon="ℹ️")
-    else:
-        st.error(text, icon="⛔")
-
-
-def _flash_conflict(conflict: ConflictError) -> None:
-    """Who changed the register meanwhile (names from the history, reduced to plain text)."""
-    latest = conflict.latest
-    user = re.sub(r"[^\w .\-]", "", latest.user)[:60] if latest else "?"
-    _flash("conflict", user=user or "?", time=latest.time if latest else "?")
-
-
 # --- callbacks (run before the next rerun; arguments bound when the page was drawn) ----------
-
-
-def _sign_in(stored: str) -> None:
-    name = str(st.session_state.get("data_name", "")).strip()
-    password = str(st.session_state.get("data_password", ""))
-    st.session_state["data_password"] = ""
-    if not NAME_PATTERN.match(name):
-        _flash("bad_name")
-        return
-    throttle = st.session_state.get(THROTTLE_KEY) or auth.Throttle()
-    now = time.monotonic()
-    result = auth.attempt(password, stored, throttle, now)
-    st.session_state[THROTTLE_KEY] = result.throttle
-    if result.ok:
-        st.session_state[USER_KEY] = name
-    elif result.wait_s > 0:
-        _flash("wait", seconds=str(math.ceil(result.wait_s)))
-    else:
-        _flash("wrong_password", seconds=str(math.ceil(result.throttle.wait_seconds(now))))
-
-
-def _sign_out() -> None:
-    st.session_state.pop(USER_KEY, None)
-    st.session_state.pop(REVIEW_KEY, None)
-    _flash("signed_out")
 
 
 def _apply(review: UploadReview, user: str) -> None:
@@ -132,34 +60,16 @@ def _apply(review: UploadReview, user: str) -> None:
             reason=str(st.session_state.get("data_reason", "")),
         )
     except ConflictError as conflict:
-        _flash_conflict(conflict)
+        editing.flash_conflict(conflict)
     except DataValidationError:
-        _flash("invalid")
+        editing.flash("invalid")
     except LockTimeout:
-        _flash("busy")
+        editing.flash("busy")
+    except WriteFailed as error:
+        editing.flash_write_failed(error)
     else:
-        _flash("applied" if version else "unchanged", version=version.id if version else "")
+        editing.flash("applied" if version else "unchanged", version=version.id if version else "")
     # Review again against the register as it is now (the new differences, or none).
-    st.session_state.pop(REVIEW_KEY, None)
-
-
-def _restore(version_id: str | None, expected: str, user: str) -> None:
-    version_id = version_id or st.session_state.get("data_restore_pick")
-    if not version_id:
-        return
-    try:
-        version = store.restore(
-            version_id,
-            expected_fingerprint=expected,
-            user=user,
-            reason=t("data.restore.reason", lang, version=version_id),
-        )
-    except ConflictError as conflict:
-        _flash_conflict(conflict)
-    except (StoreError, KeyError, DataValidationError):
-        _flash("restore_failed", version=version_id)
-    else:
-        _flash("restored" if version else "unchanged", version=version_id)
     st.session_state.pop(REVIEW_KEY, None)
 
 
@@ -183,16 +93,6 @@ def downloads() -> None:
     widgets.download_buttons(template_frame(spec), f"{spec.name}_template", lang, key="data_tpl")
 
 
-def sign_in_section(stored: str) -> None:
-    st.info(t("data.sign_in.help", lang), icon="🔒")
-    with st.form("data_sign_in_form", enter_to_submit=True):
-        st.text_input(t("data.name", lang), key="data_name", max_chars=60)
-        st.text_input(t("data.password", lang), key="data_password", type="password")
-        st.form_submit_button(
-            t("data.sign_in", lang), key="data_sign_in", on_click=_sign_in, args=(stored,)
-        )
-
-
 def coordinates_step(raw: bytes, upload_name: str) -> dict[int, dict[str, str]]:
     """For new cities without coordinates: candidates (Nominatim / gazetteer) or manual entry."""
     missing = store.new_members_without_coordinates(raw, upload_name)
@@ -201,13 +101,18 @@ def coordinates_step(raw: bytes, upload_name: str) -> dict[int, dict[str, str]]:
     st.markdown(f"**{t('data.geo.title', lang)}**")
     st.caption(t("data.geo.help", lang))
     lookups = st.session_state.setdefault(GEO_KEY, {})
+    online = geocode.online_enabled(editing.secrets(), os.environ)
+    if not online:
+        st.caption(t("data.geo.online_off", lang))
     today = date.today().isoformat()
     fills: dict[int, dict[str, str]] = {}
     for rec in missing.head(20).itertuples(index=False):
         names = [str(rec.name_ru), str(rec.name_en)]
         lookup_key = (tuple(names), str(rec.iso_code))
         if lookup_key not in lookups:
-            lookups[lookup_key] = geocode.find_coordinates(names, str(rec.iso_code) or None)
+            lookups[lookup_key] = geocode.find_coordinates(
+                names, str(rec.iso_code) or None, online=online
+            )
         lookup: geocode.Lookup = lookups[lookup_key]
         with st.container(border=True):
             st.text(f"{rec.name_ru} / {rec.name_en} ({rec.id}), {rec.country_en}")
@@ -372,75 +277,38 @@ def upload_section(user: str) -> None:
     )
 
 
-def history_section(user: str) -> None:
-    st.subheader(t("data.history", lang))
-    versions = store.history()
-    if not versions:
-        st.caption(t("data.history.empty", lang))
-        return
-    current = store.fingerprint()
-    target = store.undo_target()
-    if target is not None:
-        st.button(
-            t("data.undo", lang, time=target.time),
-            key="data_undo",
-            icon="↩️",
-            on_click=_restore,
-            args=(target.id, current, user),
-        )
-    table = history_frame(versions).assign(
-        current=[v.fingerprint == current for v in versions],
-        action=lambda f: f["action"].map(lambda a: t(f"data.action.{a}", lang)),
-    )
-    headers = {c: t(f"data.history.{c}", lang) for c in table.columns}
-    st.dataframe(table.rename(columns=headers), hide_index=True, key="data_history_table")
-    labels = {v.id: f"{v.time} · {v.user} · {t(f'data.action.{v.action}', lang)}" for v in versions}
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    c1.selectbox(
-        t("data.restore.pick", lang),
-        options=list(labels),
-        format_func=labels.__getitem__,
-        key="data_restore_pick",
-    )
-    c2.button(
-        t("data.restore", lang),
-        key="data_restore",
-        on_click=_restore,
-        args=(None, current, user),
-    )
-
-
 # --- page -------------------------------------------------------------------------------------
 
 st.title(t("page.data", lang))
 st.caption(t("data.intro", lang))
 downloads()
 st.divider()
-_show_flash()
-stored_hash = auth.configured_hash(_secrets(), os.environ)
-if stored_hash is None:
+editing.show_flash(lang)
+creds = auth.credentials(editing.secrets(), os.environ)
+if not creds.enabled:
     st.info(t("data.editing_off", lang), icon="🔒")
     st.code(
         ".venv/bin/python -m mag_data.editing.auth\n"
-        "# /etc/mag/secrets.toml (or .streamlit/secrets.toml):\n"
-        '# mag_admin_password_hash = "scrypt$..."\n'
+        "# /etc/mag/secrets.toml (or .streamlit/secrets.toml), one hash per editor:\n"
+        "# [editors]\n"
+        '# "Анна Петрова" = "scrypt$..."\n'
+        "# or: export MAG_EDITOR_ANNA_HASH='scrypt$...'\n"
+        '# fallback, one shared password: mag_admin_password_hash = "scrypt$..."\n'
         "# or: export MAG_ADMIN_PASSWORD_HASH='scrypt$...'",
         language="bash",
     )
     state.end_page()
-try:
-    auth.parse_hash(stored_hash)
-except ValueError:
-    st.error(t("data.bad_hash", lang), icon="⛔")
+creds = editing.usable_credentials(creds, lang)
+if not creds.enabled:
     state.end_page()
-editor = st.session_state.get(USER_KEY)
+editor = st.session_state.get(editing.USER_KEY)
 if editor is None:
-    sign_in_section(stored_hash)
+    editing.sign_in_section(creds, lang)
     state.end_page()
 
 c1, c2 = st.columns([4, 1], vertical_alignment="center")
 c1.success(t("data.signed_in", lang, name=editor), icon="🔓")
-c2.button(t("data.sign_out", lang), key="data_sign_out", on_click=_sign_out)
+c2.button(t("data.sign_out", lang), key="data_sign_out", on_click=editing.sign_out)
 upload_section(editor)
 st.divider()
-history_section(editor)
+editing.history_section(store, editor, lang)

@@ -45,6 +45,7 @@ fig = charts.member_map(
     links=agg.partner_links(view, max_links=MAX_LINKS) if show_links else None,
     countries=agg.by_country(view) if show_choropleth else None,
     height=680,
+    illustrative=registry.illustrative,
 )
 widgets.show_chart(fig, key="map_chart", filename="member_map", on_select=_open_profile)
 st.caption(t("map.hint", lang, n=MAX_LINKS))

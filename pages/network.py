@@ -107,6 +107,7 @@ def _partner_finder(registry: Registry, cities: dict[str, str], lang: str) -> No
         f"partners_{city_id}_{area_id}",
         lang,
         key="net_partners",
+        illustrative=registry.illustrative,
     )
 
 
@@ -152,17 +153,20 @@ if layout == "spring" and not network.spring_fits(len(spring)):
 positions = geographic if layout == "geo" else spring
 widgets.show_chart(
     charts.network_chart(
-        indicators.merge(positions, on="id"),
+        network.placed_indicators(indicators, positions),
         links,
         lang,
         geographic=layout == "geo",
         max_links=MAX_MAP_LINKS,
+        illustrative=registry.illustrative,
     ),
     key="net_chart",
     filename="cooperation_network",
 )
 widgets.show_chart(
-    charts.network_map(agg.by_city(view), links, lang, max_links=MAX_MAP_LINKS),
+    charts.network_map(
+        agg.by_city(view), links, lang, max_links=MAX_MAP_LINKS, illustrative=registry.illustrative
+    ),
     key="net_map",
     filename="cooperation_links_map",
 )
@@ -180,13 +184,17 @@ st.subheader(t("net.hubs", lang))
 st.caption(t("net.hubs.help", lang))
 hubs = network.hubs_table(indicators, lang)
 widgets.show_table(hubs, lang, key="net_hubs_table")
-widgets.download_buttons(hubs, "network_hubs", lang, key="net_hubs")
+widgets.download_buttons(
+    hubs, "network_hubs", lang, key="net_hubs", illustrative=registry.illustrative
+)
 # A toggle, not an expander: an expander's content runs (and exports ~1,000 rows) on every rerun.
 if not links.empty and st.toggle(t("net.links_table", lang), key="net_show_links"):
     with st.container(border=True):
         link_rows = network.links_display_table(links, lang)
         widgets.show_table(link_rows, lang, key="net_links_table")
-        widgets.download_buttons(link_rows, "network_links", lang, key="net_links")
+        widgets.download_buttons(
+            link_rows, "network_links", lang, key="net_links", illustrative=registry.illustrative
+        )
 
 st.subheader(t("net.left_out", lang))
 st.caption(t("net.left_out.help", lang))
@@ -195,7 +203,9 @@ if left.empty:
 else:
     left_rows = network.left_out_table(left, lang)
     widgets.show_table(left_rows, lang, key="net_left_table")
-    widgets.download_buttons(left_rows, "left_out", lang, key="net_left")
+    widgets.download_buttons(
+        left_rows, "left_out", lang, key="net_left", illustrative=registry.illustrative
+    )
 
 st.subheader(t("partners.title", lang))
 st.caption(t("partners.intro", lang))

@@ -41,14 +41,18 @@ with right:
 left, right = st.columns(2)
 with left:
     widgets.show_chart(
-        charts.area_bars(agg.by_area(view), lang), key="overview_areas", filename="projects_by_area"
+        charts.area_bars(agg.by_area(view), lang, illustrative=registry.illustrative),
+        key="overview_areas",
+        filename="projects_by_area",
     )
     st.page_link(
         pages["areas"], label=f"{t('overview.more', lang)}: {t('page.areas', lang)}", icon="🤝"
     )
 with right:
     widgets.show_chart(
-        charts.year_bars(agg.by_year(view), registry.areas, lang),
+        charts.year_bars(
+            agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
+        ),
         key="overview_years",
         filename="projects_by_year",
     )
@@ -56,4 +60,6 @@ with right:
 st.subheader(t("overview.members_table", lang))
 table = tables.members_table(view, lang)
 widgets.show_table(table, lang)
-widgets.download_buttons(table, "members", lang, key="overview_members")
+widgets.download_buttons(
+    table, "members", lang, key="overview_members", illustrative=registry.illustrative
+)

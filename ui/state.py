@@ -18,6 +18,9 @@ from mag_data import (
     apply_filter,
     config,
 )
+from mag_data.editing.store import RegisterStore
+from mag_data.register.problems import load_failed
+from mag_data.register.reading import SWITCH_JOURNAL
 from mag_data.register.registry import file_fingerprint
 from mag_data.register.snapshot import load_registry_snapshot
 
@@ -27,18 +30,39 @@ def data_dir() -> Path:
     return Path(os.environ.get("MAG_DATA_DIR", config.DATA_DIR))
 
 
+class _Moved(Exception):
+    """The files changed between taking the cache key and reading them (not cached)."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _load(folder: str, fingerprint: str) -> Registry:
     # Keyed by the files' content hash: an edited file reloads, a touched one does not. The
     # registry is shared, not copied: mag_data never mutates frames in place. A restart reads
     # the validated registry from its snapshot (mag_data.register.snapshot) when nothing changed.
-    return load_registry_snapshot(Path(folder))
+    registry = load_registry_snapshot(Path(folder))
+    if registry.fingerprint != fingerprint:
+        raise _Moved(registry)  # what was read is not what the key names: do not cache it
+    return registry
 
 
 def get_registry() -> Registry:
-    """The validated registry (cached); raises DataValidationError for the app to show."""
+    """The validated registry (cached by the content read); raises DataValidationError for the
+    app to show, for any failure to load (an unexpected one as the problem ``load_failed``)."""
     folder = data_dir()
-    return _load(str(folder), file_fingerprint(folder))
+    try:
+        if (folder / SWITCH_JOURNAL).exists():
+            RegisterStore(folder)  # opening the store finishes a switch a dead writer left
+        try:
+            return _load(str(folder), file_fingerprint(folder))
+        except _Moved as moved:
+            return moved.registry  # cached on the next run, under its own fingerprint
+    except DataValidationError:
+        raise
+    except Exception as error:
+        raise load_failed(error) from error
 
 
 # Bounded: at 1,000,000 participations one view holds tens of MB.

@@ -14,7 +14,7 @@ import streamlit as st
 from mag_data import config
 from mag_data.i18n import fmt_float, fmt_int, fmt_pct, problems_table, t
 from mag_data.present.charts import alt_text
-from mag_data.present.export import to_csv_bytes, to_xlsx_bytes
+from mag_data.present.export import illustrative_note, to_csv_bytes, to_xlsx_bytes
 from mag_data.query.aggregations import Headline
 from mag_data.register.problems import DataValidationError, Problem
 
@@ -34,7 +34,10 @@ def md_escape(text: str) -> str:
 
 def chart_config(filename: str) -> dict:
     """plotly.js config: local base maps (offline), modebar download as a 1920×1080 PNG or an
-    SVG (the session's ``export_format``) with a meaningful, file-system-safe name."""
+    SVG (the session's ``export_format``) with a meaningful, file-system-safe name. The image
+    is laid out at 960×540 and drawn at twice the scale: the text is as large on a 1920×1080
+    slide as on a 960 px wide chart (laid out at 1920 px, 16 px text would be tiny on a
+    projector). The title, source and illustrative mark are part of the figure (``_style``)."""
     fmt = st.session_state.get(EXPORT_FORMAT, "png")
     safe = re.sub(r"[^\w.-]+", "_", filename, flags=re.ASCII).strip("._") or "chart"
     return {
@@ -43,9 +46,9 @@ def chart_config(filename: str) -> dict:
         "toImageButtonOptions": {
             "format": fmt if fmt in EXPORT_FORMATS else "png",
             "filename": f"mag_{safe}_{date.today().isoformat()}",
-            "width": 1920,
-            "height": 1080,
-            "scale": 1,
+            "width": 960,
+            "height": 540,
+            "scale": 2,
         },
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
@@ -191,16 +194,22 @@ def show_table(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
     st.dataframe(styled, hide_index=True, width="stretch", key=key)
 
 
-def download_buttons(table: pd.DataFrame, name: str, lang: str, key: str) -> None:
+def download_buttons(
+    table: pd.DataFrame, name: str, lang: str, key: str, illustrative: bool = False
+) -> None:
     """CSV (UTF-8 with BOM; ',' or ';' for Russian Excel) and XLSX downloads of a table.
+    ``illustrative``: the table holds project figures of an illustrative register (the caller
+    passes ``registry.illustrative`` for such tables): the files say so (a note column, and a
+    note sheet in the XLSX).
 
     The files are built only when a button is clicked (Streamlit calls the function then), so
     a rerun does not pay for three exports nobody asked for."""
+    note = illustrative_note(lang, illustrative)
     c1, c2, c3 = st.columns([1, 1, 1])
     stem = f"mag_{name}_{date.today().isoformat()}"
     c1.download_button(
         "CSV (,)",
-        lambda: to_csv_bytes(table, sep=","),
+        lambda: to_csv_bytes(table, sep=",", note=note),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -208,7 +217,7 @@ def download_buttons(table: pd.DataFrame, name: str, lang: str, key: str) -> Non
     )
     c2.download_button(
         "CSV (;) Excel",
-        lambda: to_csv_bytes(table, sep=";", decimal=","),
+        lambda: to_csv_bytes(table, sep=";", decimal=",", note=note),
         file_name=f"{stem}_excel.csv",
         mime="text/csv",
         key=f"{key}_csv_semicolon",
@@ -216,7 +225,7 @@ def download_buttons(table: pd.DataFrame, name: str, lang: str, key: str) -> Non
     )
     c3.download_button(
         "XLSX",
-        lambda: to_xlsx_bytes(table, sheet=name),
+        lambda: to_xlsx_bytes(table, sheet=name, note=note),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

@@ -113,19 +113,38 @@ def distance_order(members: pd.DataFrame, member_id: str) -> tuple[np.ndarray, n
     return others[order], km[order]
 
 
+# The smallest area a map frames (degrees of longitude, latitude): a one-city or a small
+# one-country filter still shows the neighbouring countries around it, for context.
+MIN_MAP_SPAN = (18.0, 9.0)
+
+
 def map_bounds(members: pd.DataFrame, pad_deg: float = 2.0) -> dict[str, list[float]]:
     """Longitude/latitude ranges that frame the given members with a margin.
 
-    On a conic projection parallels bow towards the pole, so the box gets more room to the
-    north than to the south; a single city still gets a region around it.
+    The margin is at least ``pad_deg`` and a share of the members' extent (a fifth and more for a
+    small area, a few hundredths for the whole membership), so the largest
+    markers at the edge (Murmansk, Kaliningrad) are not cut by the frame; an area smaller than
+    ``MIN_MAP_SPAN`` (one city, a small country) is widened to it, centred on the members, so
+    its neighbours are on the map. On a conic projection parallels bow towards the pole, so the
+    box gets more room to the north than to the south.
     """
     if members.empty:
         return {"lonaxis": [20.0, 170.0], "lataxis": [35.0, 72.0]}
     lat = members["lat"].astype(float)
     lon = members["lon"].astype(float)
-    lon_pad = max(pad_deg, (12.0 - float(lon.max() - lon.min())) / 2)
-    lat_pad = max(pad_deg / 2, (6.0 - float(lat.max() - lat.min())) / 2)
+    lon_span = float(lon.max() - lon.min())
+    # Degrees of longitude shrink towards the pole: the smallest frame is as wide on screen.
+    min_lon_span = MIN_MAP_SPAN[0] / max(float(np.cos(np.radians(lat.mean()))), 0.3)
+    lat_span = float(lat.max() - lat.min())
+    # A small area gets a wider margin (a fifth of its extent and more: the neighbours), the
+    # whole membership a narrow one (a few hundredths: the edge markers, no empty sea).
+    lon_pad = max(
+        pad_deg, lon_span * max(0.04, 0.3 - lon_span / 300), (min_lon_span - lon_span) / 2
+    )
+    lat_pad = max(
+        pad_deg / 2, lat_span * max(0.06, 0.3 - lat_span / 100), (MIN_MAP_SPAN[1] - lat_span) / 2
+    )
     return {
         "lonaxis": [float(lon.min()) - lon_pad, float(lon.max()) + lon_pad],
-        "lataxis": [float(lat.min()) - lat_pad, float(lat.max()) + 2 * lat_pad],
+        "lataxis": [float(lat.min()) - lat_pad, min(89.0, float(lat.max()) + 1.5 * lat_pad + 1.0)],
     }

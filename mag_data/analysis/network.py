@@ -252,6 +252,12 @@ def layout_positions(graph: nx.Graph, how: str = "spring", seed: int = 7) -> pd.
     )
 
 
+def placed_indicators(indicators: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+    """The city indicators with each city's position in the chosen layout: ``city_indicators``'
+    columns plus ``x``, ``y`` (from ``layout_positions``); cities without a position are left out."""
+    return indicators.merge(positions, on="id")
+
+
 def hubs_table(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
     """City indicators for display and export, headers in ``lang``, most partners first (ties by
     register order). Betweenness is shown in % of shortest paths."""

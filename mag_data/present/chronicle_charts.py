@@ -1,7 +1,7 @@
 """The chronicle's figures: a timeline of the dated events and a map of where the assembly met.
 
 Tidy frames from ``mag_data.analysis.chronicle`` in, ``go.Figure`` out, with the common look of
-``mag_data.present.charts`` (``_style``: title, separators, alt text). Only what the sources give
+``mag_data.present.charts.base`` (``_style``: title, separators, alt text). Only what the sources give
 is drawn: an undated event is not on the timeline, an event without a place not on the map (the
 page lists both as gaps).
 """
@@ -18,7 +18,7 @@ from mag_data.analysis.chronicle import date_label, kind_label
 from mag_data.analysis.geo import map_bounds
 from mag_data.i18n import t
 from mag_data.present import palette
-from mag_data.present.charts import _axis, _style, empty_figure
+from mag_data.present.charts.base import _axis, _style, empty_figure
 from mag_data.register.schema import EVENT_KINDS
 
 Trace = dict[str, Any]

@@ -3,16 +3,43 @@
 A cell that begins with ``=``, ``+``, ``-``, ``@`` (or a tab/carriage return) could run as a
 spreadsheet formula; such text cells get a leading apostrophe so they show as plain text.
 Numbers are left as numbers (a negative number is not a formula).
+
+A table that holds figures of the illustrative project register carries that statement with it
+(``note``, given by the caller, who knows what the table holds: ``illustrative_note``): a last
+column «Примечание» / «Note» with the short statement on every row of a CSV, and a sheet of
+that name with the whole statement in an XLSX. A table of members only carries none.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
+from mag_data.i18n import t
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Note:
+    """The illustrative-data statement an export carries: the column/sheet name, the short
+    text for each CSV row and the full text for the XLSX note sheet."""
+
+    title: str
+    short: str
+    full: str
+
+
+def illustrative_note(lang: str, illustrative: bool) -> Note | None:
+    """The note for an export of project figures of an illustrative register (else None)."""
+    if not illustrative:
+        return None
+    return Note(
+        t("export.note", lang), t("app.illustrative.short", lang), t("app.illustrative", lang)
+    )
 
 
 def _safe_label(label: object) -> object:
@@ -39,19 +66,32 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame, sep: str = ",", decimal: str = ".") -> bytes:
-    """CSV in UTF-8 with a BOM (so Excel shows Cyrillic), formulas neutralised."""
-    text = neutralise(frame).to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\r\n")
+def _with_note_column(frame: pd.DataFrame, note: Note | None) -> pd.DataFrame:
+    if note is None:
+        return frame
+    return frame.assign(**{note.title: note.short})
+
+
+def to_csv_bytes(
+    frame: pd.DataFrame, sep: str = ",", decimal: str = ".", note: Note | None = None
+) -> bytes:
+    """CSV in UTF-8 with a BOM (so Excel shows Cyrillic), formulas neutralised; with ``note``,
+    a last column that says the project figures are illustrative."""
+    text = neutralise(_with_note_column(frame, note)).to_csv(
+        index=False, sep=sep, decimal=decimal, lineterminator="\r\n"
+    )
     return ("\ufeff" + str(text)).encode("utf-8")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    """An XLSX workbook with a bold, filled, frozen header row and fitted column widths."""
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data", note: Note | None = None) -> bytes:
+    """An XLSX workbook with a bold, filled, frozen header row and fitted column widths; with
+    ``note``, the same last column as the CSV and a second sheet named ``note.title`` holding
+    the whole statement."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     buffer = io.BytesIO()
-    safe = neutralise(frame)
+    safe = neutralise(_with_note_column(frame, note))
     # Excel forbids []:*?/\ in sheet names and at most 31 characters.
     sheet = re.sub(r"[\[\]:*?/\\]", "_", sheet or "").strip("'")[:31] or "data"
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -70,4 +110,12 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+        if note is not None:
+            name = note.title if note.title != sheet else f"{note.title} (1)"
+            notes = writer.book.create_sheet(name[:31])
+            notes["A1"] = note.full
+            notes["A1"].font = Font(bold=True, color="9A3412")
+            notes["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+            notes.column_dimensions["A"].width = 100
+            notes.row_dimensions[1].height = 60
     return buffer.getvalue()

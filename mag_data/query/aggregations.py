@@ -102,7 +102,11 @@ def _status_counts(view: View) -> np.ndarray:
 
 
 def headline(view: View) -> Headline:
-    """Members, countries, population covered, projects by status, cross-border share."""
+    """Members, countries, population covered, projects by status, cross-border share.
+
+    Returns a ``Headline``: ``members``, ``countries``, ``population``, ``projects``,
+    ``participations``, ``planned``/``active``/``completed`` (projects) and
+    ``cross_border_share`` (0..1, NaN without projects)."""
     index = view.registry.index
     rows = view.member_rows
     status = _status_counts(view)
@@ -163,17 +167,28 @@ def _by_geo(view: View, field: str, label: str, extra: list[str]) -> pd.DataFram
 
 def by_country(view: View) -> pd.DataFrame:
     """Per country (as the assembly lists them): members, population, share of the whole
-    membership, distinct projects and participations, and distinct projects per area (area:*)."""
+    membership, distinct projects and participations, and distinct projects per area (area:*).
+
+    Columns: ``id``, ``country_ru``, ``country_en``, ``iso_code``, ``macro_region_id``,
+    ``members``, ``population``, ``share_of_membership`` (0..1 of the whole assembly),
+    ``projects``, ``participations``, ``area:<area id>`` for every area."""
     return _by_geo(view, "countries", "country", ["iso_code", "macro_region_id"])
 
 
 def by_macro_region(view: View) -> pd.DataFrame:
-    """Per macro-region: the same measures as ``by_country``."""
+    """Per macro-region: the same measures as ``by_country``.
+
+    Columns: ``id``, ``macro_region_ru``, ``macro_region_en``, ``members``, ``population``,
+    ``share_of_membership``, ``projects``, ``participations``, ``area:<area id>``."""
     return _by_geo(view, "macro_regions", "macro_region", [])
 
 
 def by_area(view: View) -> pd.DataFrame:
-    """Per cooperation area: projects, participations, cross-border projects and share, status split."""
+    """Per cooperation area: projects, participations, cross-border projects and share, status split.
+
+    Columns: ``id``, ``name_ru``, ``name_en``, ``projects``, ``cross_border``,
+    ``participations``, one column per status (``planned``, ``active``, ``completed``),
+    ``cross_border_share`` (0..1, NaN for an area without projects); areas in their order."""
     index = view.registry.index
     areas = view.registry.areas
     n = len(index.area_ids)
@@ -209,7 +224,9 @@ def by_area(view: View) -> pd.DataFrame:
 
 
 def by_year(view: View) -> pd.DataFrame:
-    """Projects started per year and area, every year of the range present (zeros kept)."""
+    """Projects started per year and area, every year of the range present (zeros kept).
+
+    Columns: ``year``, ``area_id``, ``projects`` (long form: one row per year × area)."""
     index = view.registry.index
     area_ids = index.area_ids
     p = view.project_rows
@@ -232,7 +249,7 @@ def by_year(view: View) -> pd.DataFrame:
 
 
 def by_status(view: View) -> pd.DataFrame:
-    """Distinct projects per status, in status order."""
+    """Distinct projects per status, in status order. Columns: ``status``, ``projects``."""
     counts = _status_counts(view)
     return plain_frame(
         {"status": np.asarray(STATUSES, dtype=object), "projects": counts.astype("int64")}
@@ -306,12 +323,19 @@ def _city_table(
 
 
 def by_city(view: View) -> pd.DataFrame:
-    """Per member city in the view: projects, projects led, partner cities, projects per area."""
+    """Per member city in the view: projects, projects led, projects per area.
+
+    Columns: the member's ``id``, ``name_ru``, ``name_en``, ``country_id``, ``country_ru``,
+    ``country_en``, ``macro_region_id``, ``macro_region_ru``, ``macro_region_en``,
+    ``population``, ``lat``, ``lon``, then ``projects``, ``led``, ``area:<area id>``; in
+    register order."""
     return _city_table(view)
 
 
 def area_country_matrix(view: View) -> pd.DataFrame:
-    """Distinct projects per (area, country) in long form, every pair present."""
+    """Distinct projects per (area, country) in long form, every pair present.
+
+    Columns: ``area_id``, ``country_id``, ``projects``."""
     index = view.registry.index
     areas = index.area_ids
     level = index.levels["countries"]
@@ -329,7 +353,9 @@ def area_country_matrix(view: View) -> pd.DataFrame:
 
 
 def top_cities(view: View, n: int = 10, area_id: str | None = None) -> pd.DataFrame:
-    """The ``n`` cities with most distinct projects (in one area if given); ties by list order."""
+    """The ``n`` cities with most distinct projects (in one area if given); ties by list order.
+
+    Columns: those of ``by_city`` plus ``value`` (the projects counted: in ``area`` if given)."""
     index = view.registry.index
     if area_id is not None and area_id not in index.area_ids:
         none = np.zeros(0, dtype=np.int64)

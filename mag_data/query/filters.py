@@ -18,7 +18,7 @@ import pandas as pd
 
 from mag_data.query.index import GEO_COLUMNS, take
 from mag_data.register.registry import Registry
-from mag_data.register.schema import STATUSES
+from mag_data.register.schema import FEDERAL_DISTRICTS, STATUSES
 
 # URL parameter name for each filter field.
 QUERY_KEYS: dict[str, str] = {
@@ -252,7 +252,19 @@ def geo_labels(registry: Registry, f: Filter, level: str, lang: str) -> dict[str
     lv = registry.index.levels[level]
     codes = _option_codes(registry, f, level)
     labels = lv.label_ru if lang == "ru" else lv.label_en
-    return {str(i): str(label) for i, label in zip(lv.ids[codes], labels[codes], strict=True)}
+    options = {str(i): str(label) for i, label in zip(lv.ids[codes], labels[codes], strict=True)}
+    if level == "federal_districts":  # the official order, not the register's
+        return {i: options[i] for i in sorted(options, key=federal_district_rank)}
+    return options
+
+
+def federal_district_rank(district_id: str) -> int:
+    """Position of a federal district in the official order (``schema.FEDERAL_DISTRICTS``);
+    an unknown one after them."""
+    try:
+        return FEDERAL_DISTRICTS.index(district_id)
+    except ValueError:
+        return len(FEDERAL_DISTRICTS)
 
 
 def prune(registry: Registry, f: Filter) -> Filter:

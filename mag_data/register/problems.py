@@ -56,6 +56,9 @@ CODES = frozenset(
         "file_too_large",
         "population_jump",
         "rows_removed",
+        # loading the register folder (mag_data.register.reading, ui.state)
+        "switch_incomplete",
+        "load_failed",
     }
 )
 
@@ -108,3 +111,10 @@ class DataValidationError(Exception):
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+
+def load_failed(error: BaseException) -> DataValidationError:
+    """An unexpected failure while loading, as a report (problem ``load_failed`` with the
+    exception's text), so that the app shows it like any other problem with the register."""
+    text = f"{type(error).__name__}: {error}"[:300]
+    return DataValidationError([Problem(file="", code="load_failed", params={"error": text})])

@@ -6,9 +6,7 @@ problem (file, row, column, value, code). Nothing here writes to the folder.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,8 @@ from mag_data import config
 from mag_data.query.index import RegistryIndex, build_index
 from mag_data.register.chronicle_checks import check_events, check_joined, check_statements
 from mag_data.register.problems import DataValidationError, Problem
+from mag_data.register.reading import file_fingerprint as file_fingerprint  # re-exported
+from mag_data.register.reading import fingerprint_of, read_register_files
 from mag_data.register.schema import (
     ALIASES,
     AREAS,
@@ -349,19 +349,14 @@ def _read(
     problems: list[Problem],
     files: list[FileInfo],
     raws: dict[str, bytes],
-    overrides: Mapping[str, bytes] | None,
+    source: Mapping[str, bytes],
 ) -> pd.DataFrame:
-    path = folder / spec.file
-    if overrides is not None and spec.file in overrides:
-        raw = overrides[spec.file]
-    else:
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            problems.append(
-                Problem(file=spec.file, code="file_missing", params={"folder": str(folder)})
-            )
-            return pd.DataFrame(columns=spec.column_names)
+    if spec.file not in source:
+        problems.append(
+            Problem(file=spec.file, code="file_missing", params={"folder": str(folder)})
+        )
+        return pd.DataFrame(columns=spec.column_names)
+    raw = source[spec.file]
     raws[spec.file] = raw
     table, read_problems = read_table(raw, spec.file)
     problems += read_problems
@@ -373,72 +368,33 @@ def _read(
     return typed
 
 
-# The last fingerprint of each folder, with the files' identity and change stamps: the app asks
-# for the fingerprint on every rerun, and hashing 100 MB of registers again costs 0.2 s.
-_FINGERPRINTS: dict[str, tuple[tuple[tuple[int, ...] | None, ...], str]] = {}
-
-
-def _stamp(path: Path) -> tuple[int, ...] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def file_fingerprint(folder: Path) -> str:
-    """Hash of the register files' contents: the cache key, so edits invalidate, touches do not.
-
-    Remembered per folder with each file's inode, size and change times, so an unchanged
-    register is not read again on every rerun; any write (in place or by rename) changes them.
-    """
-    paths = [Path(folder) / name for name in REGISTER_FILES]
-    stamps = tuple(_stamp(path) for path in paths)
-    known = _FINGERPRINTS.get(str(folder))
-    if known is not None and known[0] == stamps:
-        return known[1]
-    files = {}
-    for name, path in zip(REGISTER_FILES, paths, strict=True):
-        with contextlib.suppress(FileNotFoundError):
-            files[name] = path.read_bytes()
-    fingerprint = fingerprint_of(files)
-    _FINGERPRINTS[str(folder)] = (stamps, fingerprint)
-    return fingerprint
-
-
-def fingerprint_of(files: Mapping[str, bytes]) -> str:
-    """The register's content fingerprint: a hash of each file's name and bytes, in the order of
-    ``REGISTER_FILES``; a missing file contributes its name only. The one definition, used for
-    the files on disk (``file_fingerprint``), a loaded registry and a stored version."""
-    digest = hashlib.sha256()
-    for name in REGISTER_FILES:
-        digest.update(name.encode() + b"\0")
-        if name in files:
-            digest.update(files[name])
-    return digest.hexdigest()
-
-
 def load_registry(
     folder: Path | str = config.DATA_DIR, overrides: Mapping[str, bytes] | None = None
 ) -> Registry:
     """Load and validate all registers from ``folder``.
 
     ``overrides`` maps a file name to bytes that replace that file (used to validate an upload
-    against the rest of the register without writing anything). Raises DataValidationError.
+    against the rest of the register without writing anything). The files are read as one
+    consistent set (``reading.read_register_files``): never half of a version switch. Raises
+    DataValidationError.
     """
     folder = Path(folder)
+    if overrides is not None and set(REGISTER_FILES) <= set(overrides):
+        source: Mapping[str, bytes] = overrides
+    else:
+        source = {**read_register_files(folder)[0], **(overrides or {})}
     problems: list[Problem] = []
     files: list[FileInfo] = []
     raws: dict[str, bytes] = {}
-    members = _read(folder, MEMBERS, problems, files, raws, overrides)
-    aliases = _read(folder, ALIASES, problems, files, raws, overrides)
-    areas = _read(folder, AREAS, problems, files, raws, overrides)
-    tasks = _read(folder, TASKS, problems, files, raws, overrides)
-    projects = _read(folder, PROJECTS, problems, files, raws, overrides)
-    participants = _read(folder, PARTICIPANTS, problems, files, raws, overrides)
-    events = _read(folder, EVENTS, problems, files, raws, overrides)
-    event_sources = _read(folder, EVENT_SOURCES, problems, files, raws, overrides)
-    statements = _read(folder, MEMBERSHIP_STATEMENTS, problems, files, raws, overrides)
+    members = _read(folder, MEMBERS, problems, files, raws, source)
+    aliases = _read(folder, ALIASES, problems, files, raws, source)
+    areas = _read(folder, AREAS, problems, files, raws, source)
+    tasks = _read(folder, TASKS, problems, files, raws, source)
+    projects = _read(folder, PROJECTS, problems, files, raws, source)
+    participants = _read(folder, PARTICIPANTS, problems, files, raws, source)
+    events = _read(folder, EVENTS, problems, files, raws, source)
+    event_sources = _read(folder, EVENT_SOURCES, problems, files, raws, source)
+    statements = _read(folder, MEMBERSHIP_STATEMENTS, problems, files, raws, source)
     if any(p.severity == "error" for p in problems):
         raise DataValidationError(problems)
 

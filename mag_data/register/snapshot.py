@@ -33,7 +33,9 @@ KEEP = 2  # snapshots kept (the newest); older ones are removed
 # The modules whose code decides what a loaded registry contains.
 SOURCES = (
     "register/registry.py",
+    "register/reading.py",
     "query/index.py",
+    "query/cells.py",
     "register/schema.py",
     "register/validate.py",
     "register/textfile.py",
@@ -54,10 +56,14 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
+def _path(fingerprint: str, directory: Path | None) -> Path:
+    key = hashlib.sha256(f"{fingerprint}|{_code_version()}".encode()).hexdigest()
+    return (directory or cache_dir()) / f"registry-{key[:32]}.pickle"
+
+
 def snapshot_path(folder: Path, directory: Path | None = None) -> Path:
     """Where the snapshot of the register in ``folder`` (as it is now) lives."""
-    key = hashlib.sha256(f"{file_fingerprint(folder)}|{_code_version()}".encode()).hexdigest()
-    return (directory or cache_dir()) / f"registry-{key[:32]}.pickle"
+    return _path(file_fingerprint(folder), directory)
 
 
 def _read(path: Path) -> Registry | None:
@@ -93,14 +99,16 @@ def _write(path: Path, registry: Registry) -> None:
 def load_registry_snapshot(folder: Path | str, directory: Path | None = None) -> Registry:
     """The registry of ``folder``: from its snapshot when the files and the code are unchanged,
     else loaded and validated (raising ``DataValidationError`` as ``load_registry`` does) and
-    snapshotted for the next start."""
+    snapshotted for the next start, under the fingerprint of the content actually read."""
     folder = Path(folder)
-    path = snapshot_path(folder, directory)
-    registry = _read(path)
-    if registry is not None:
+    fingerprint = file_fingerprint(folder)
+    registry = _read(_path(fingerprint, directory))
+    if registry is not None and registry.fingerprint == fingerprint:
         return registry
+    # Keyed by what was read: a change landing between the key above and the read below is
+    # stored under its own content's key, never under the old one.
     registry = load_registry(folder)
-    _write(path, registry)
+    _write(_path(registry.fingerprint, directory), registry)
     return registry
 
 

@@ -1,7 +1,9 @@
 """The data page under AppTest: sign in, upload, see errors, fix, see the diff, apply, undo.
 
 Every test writes its own tiny register (``MAG_DATA_DIR``), so the bundled ``data/`` is never
-written, and sets ``MAG_ADMIN_PASSWORD_HASH`` to a cheap hash made here (``allow_weak=True``).
+written, and sets ``MAG_ADMIN_PASSWORD_HASH`` (the shared password) or ``MAG_EDITOR_<NAME>_HASH`` to
+the cheapest hash accepted at run time (n=2**14, r=8, p=1). The process-wide sign-in throttle is
+reset before each test.
 The upload goes through the real ``st.file_uploader``: AppTest 1.67 drives it with
 ``at.file_uploader(key="data_upload").set_value((name, bytes, mime))``. Geocoding is patched in
 ``mag_data.editing.geocode`` where the page's lookup calls it: no network.
@@ -23,6 +25,8 @@ from mag_data.i18n import t
 from mag_data.register.schema import MEMBERS, REGISTER_FILES
 
 PASSWORD = "секрет-МАГ"
+CHEAP = {"n": 2**14, "r": 8, "p": 1}  # the cheapest scrypt parameters the app accepts
+SHARED = "Анна (shared password)"  # how the history names Анна signed in with the shared password
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "pages/data.py"
 GRODNO = (
@@ -58,6 +62,11 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     return frame
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> None:
+    auth.GATE.reset()
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     return write_register(tmp_path / "data")
@@ -73,7 +82,7 @@ def open_data_page(
         if password is None:
             monkeypatch.delenv(auth.ENV_VAR, raising=False)
         else:
-            stored = auth.hash_password(password, n=16, r=1, p=1, allow_weak=True)
+            stored = auth.hash_password(password, **CHEAP)
             monkeypatch.setenv(auth.ENV_VAR, stored)
         query = {"lang": lang} if lang != "ru" else {}
         at = ok(start_app(folder=folder, **query))
@@ -131,10 +140,10 @@ def test_the_hash_can_come_from_the_secrets(monkeypatch: pytest.MonkeyPatch, fol
     monkeypatch.setenv("MAG_DATA_DIR", str(folder))
     monkeypatch.delenv(auth.ENV_VAR, raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.secrets[auth.SECRET_KEY] = auth.hash_password(PASSWORD, n=16, r=1, p=1, allow_weak=True)
+    at.secrets[auth.SECRET_KEY] = auth.hash_password(PASSWORD, **CHEAP)
     at = ok(ok(at.run()).switch_page(PAGE).run())
     at = sign_in(at)
-    assert at.session_state["data_user"] == "Анна" and at.file_uploader
+    assert at.session_state["data_user"] == SHARED and at.file_uploader
 
 
 # --- the whole flow ---------------------------------------------------------------------------
@@ -144,7 +153,7 @@ def test_sign_in_upload_errors_fix_diff_apply_and_undo(open_data_page, folder: P
     """The secretariat's round: a cp1251 ';' file with an error, the fix, the review, apply, undo."""
     original = files(folder)
     at = sign_in(open_data_page())
-    assert t("data.signed_in", "ru", name="Анна") in texts(at.success)
+    assert t("data.signed_in", "ru", name=SHARED) in texts(at.success)
 
     # 1. An error: nothing can be applied, the report says where and how to fix it.
     broken = members_csv((1, ",500,", ",много,")).replace(",", ";").encode("cp1251")
@@ -175,7 +184,7 @@ def test_sign_in_upload_errors_fix_diff_apply_and_undo(open_data_page, folder: P
     assert b",900," in (folder / "members.csv").read_bytes()
     history = frame_with(at, t("data.history.reason", "ru"))
     assert history[t("data.history.reason", "ru")].tolist() == ["перепись 2024", ""]
-    assert history[t("data.history.user", "ru")].tolist() == ["Анна", "system"]
+    assert history[t("data.history.user", "ru")].tolist() == [SHARED, "system"]
     assert t("data.diff.none", "ru") in texts(at.info)  # the upload now matches the register
 
     # 4. Undo: every file byte-identical to before.
@@ -263,7 +272,9 @@ def test_a_new_city_gets_coordinates_and_the_page_says_from_where(
     lat: str,
     coord_source: str,
 ) -> None:
-    """Nominatim when online; offline the bundled gazetteer (Russian names); else by hand."""
+    """Nominatim when online (opted in); offline the bundled gazetteer (Russian names); else by
+    hand."""
+    monkeypatch.setenv(geocode.SETTING_ENV, "1")
     monkeypatch.setattr(geocode, "nominatim_search", search)
     row = GRODNO.format(lat="", lon="", source="").replace("Гродно,Grodno", f"{name},{name}")
     at = upload(sign_in(open_data_page()), members_csv(add=row).encode())
@@ -292,7 +303,7 @@ def test_a_broken_register_can_still_be_mended_on_the_data_page(
 ) -> None:
     """A hand edit that breaks members.csv shows the report and still serves the data page,
     where a signed-in editor restores the last good version byte-identically."""
-    stored = auth.hash_password(PASSWORD, n=16, r=1, p=1, allow_weak=True)
+    stored = auth.hash_password(PASSWORD, **CHEAP)
     monkeypatch.setenv(auth.ENV_VAR, stored)
     good = files(folder)
     at = sign_in(ok(start_app(folder=folder)).switch_page(PAGE).run())
@@ -307,3 +318,107 @@ def test_a_broken_register_can_still_be_mended_on_the_data_page(
     assert "f_countries" not in [m.key for m in at.multiselect]
     at = ok(at.button(key="data_undo").click().run())
     assert files(folder) == after_apply != good
+
+
+# --- editors, throttling, weak hashes ----------------------------------------------------------
+
+
+def test_a_named_editor_is_recorded_by_the_configured_name(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, start_app: Callable[..., AppTest]
+) -> None:
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    monkeypatch.setenv("MAG_EDITOR_OLGA_SMIRNOVA_HASH", auth.hash_password("её пароль", **CHEAP))
+    at = ok(ok(start_app(folder=folder)).switch_page(PAGE).run())
+    at = sign_in(at, password=PASSWORD, name="Olga Smirnova")  # another's password: refused
+    assert "data_user" not in at.session_state
+    auth.GATE.reset()
+    at = sign_in(at, password="её пароль", name="olga smirnova")
+    assert at.session_state["data_user"] == "Olga Smirnova"
+    at = upload(at, members_csv((1, ",500,", ",510,")).encode())
+    at = ok(at.button(key="data_apply").click().run())
+    assert RegisterStore(folder).history()[0].user == "Olga Smirnova"
+
+
+def test_the_wait_after_a_wrong_password_survives_a_new_tab(
+    open_data_page, monkeypatch: pytest.MonkeyPatch, start_app: Callable[..., AppTest], folder
+) -> None:
+    """Process-wide: a fresh session (reload, new tab) from the same address still waits."""
+    monkeypatch.setattr(auth, "BASE_DELAY_S", 60.0)
+    sign_in(open_data_page(), password="угадаю")
+    again = ok(ok(start_app(folder=folder)).switch_page(PAGE).run())
+    again = sign_in(again, password=PASSWORD)
+    [waiting] = texts(again.error)
+    assert waiting.startswith(t("data.flash.wait", "ru", seconds="")[:40])
+    assert "data_user" not in again.session_state
+
+
+def test_a_weak_configured_hash_is_refused_with_a_message(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, start_app: Callable[..., AppTest]
+) -> None:
+    weak = auth.hash_password(PASSWORD, n=16, r=1, p=1, allow_weak=True)
+    monkeypatch.setenv(auth.ENV_VAR, weak)
+    at = ok(ok(start_app(folder=folder)).switch_page(PAGE).run())
+    assert t("data.weak_hash.shared", "ru", n="16", r="1") in texts(at.error)
+    assert "data_password" not in [w.key for w in at.text_input]
+
+
+# --- failures told in words ----------------------------------------------------------------
+
+
+def test_a_register_that_crashes_the_loader_shows_the_report_and_can_be_restored(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, start_app: Callable[..., AppTest]
+) -> None:
+    """population = 1e400 (an OverflowError inside loading, not a validation problem): every
+    page shows the report, and the data page still works, so the editor restores."""
+    monkeypatch.setenv(auth.ENV_VAR, auth.hash_password(PASSWORD, **CHEAP))
+    at = sign_in(ok(start_app(folder=folder)).switch_page(PAGE).run())
+    at = upload(at, members_csv((1, ",500,", ",502,")).encode())
+    at = ok(at.button(key="data_apply").click().run())
+    after_apply = files(folder)
+    (folder / "members.csv").write_text(members_csv((1, ",500,", ",1e400,")), encoding="utf-8")
+    overview = ok(start_app(folder=folder))
+    assert texts(overview.error)[0] == t("app.data_error.title", "ru")
+    at = ok(at.run())
+    assert texts(at.error)[0] == t("app.data_error.title", "ru")
+    assert at.title[0].value == t("page.data", "ru")
+    at = ok(at.button(key="data_undo").click().run())
+    assert files(folder) == after_apply
+
+
+def test_a_full_disk_is_told_in_words(
+    open_data_page, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from mag_data.editing import files as files_module
+
+    at = upload(sign_in(open_data_page()), members_csv((1, ",500,", ",510,")).encode())
+    before = files(folder)
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files_module.os, "fsync", full)
+    at = ok(at.button(key="data_apply").click().run())
+    monkeypatch.undo()
+    assert t("data.flash.disk_full", "ru") in texts(at.error)
+    assert files(folder) == before
+
+
+def test_old_versions_can_be_pruned_keeping_the_named_one(open_data_page, folder: Path) -> None:
+    at = sign_in(open_data_page())
+    for population in (",501,", ",502,", ",503,"):
+        at = upload(at, members_csv((1, ",500,", population)).encode())
+        at = ok(at.button(key="data_apply").click().run())
+    versions = RegisterStore(folder).history()
+    baseline = versions[-1].id
+    at.selectbox(key="data_restore_pick").set_value(baseline)
+    at.text_input(key="data_label").input("до переписи")
+    at = ok(at.button(key="data_label_save").click().run())
+    at.number_input(key="data_prune_keep").set_value(1)
+    at.checkbox(key="data_prune_confirm").check()
+    at = ok(at.run())
+    at = ok(at.button(key="data_prune").click().run())
+    assert t("data.flash.pruned", "ru", n="2") in texts(at.success)
+    kept = RegisterStore(folder).history()
+    assert [v.id for v in kept] == [versions[0].id, baseline] and kept[-1].name == "до переписи"

@@ -113,9 +113,16 @@ def values(data: object) -> list:
 
 
 def bars_by_id(spec: dict) -> dict[str, float]:
-    """Horizontal bar values keyed by the bar's id (customdata)."""
-    (trace,) = spec["data"]
-    return dict(zip(values(trace["customdata"]), values(trace["x"]), strict=True))
+    """Horizontal bar values keyed by the bar's id (customdata), over every trace (bars coloured
+    by country have one trace per country); a chart of one place says its figure in words and
+    keeps the id and number in ``layout.meta["single"]``."""
+    if not spec["data"] and "single" in spec["layout"].get("meta", {}):
+        return dict(spec["layout"]["meta"]["single"])
+    return {
+        key: value
+        for trace in spec["data"]
+        for key, value in zip(values(trace["customdata"]), values(trace["x"]), strict=True)
+    }
 
 
 def stacked_totals(spec: dict) -> dict[str, float]:
@@ -153,7 +160,8 @@ def shows_data(spec: dict) -> bool:
 
 def says_empty(spec: dict, lang: str) -> bool:
     """The builder's empty figure: the friendly message as annotation, axes hidden."""
-    texts = [a.get("text") for a in spec["layout"].get("annotations", [])]
+    # The text is wrapped with <br> to fit a half-width column.
+    texts = [str(a.get("text")).replace("<br>", " ") for a in spec["layout"].get("annotations", [])]
     hidden = spec["layout"].get("xaxis", {}).get("visible") is False
     return t("app.empty", lang) in texts and hidden
 
@@ -716,8 +724,11 @@ def test_nearest_members_match_geopy_distances(start_app, geopy_km, origin):
     assert table[[t("col.city", "en"), t("m.distance_km", "en")]].values.tolist() == [
         [names[other], km] for other, km in expected.items()
     ]
-    nearest = bars_by_id(charts(at)["city_nearest"])
-    assert list(reversed(nearest.items())) == list(expected.items())  # nearest bar on top
+    spec = charts(at)["city_nearest"]
+    assert sorted(bars_by_id(spec).items()) == sorted(expected.items())
+    # Drawn nearest on top: the category order (bottom to top) ends with the nearest.
+    order = spec["layout"]["yaxis"]["categoryarray"]
+    assert order[::-1] == [names[other] for other in expected]
 
 
 def test_kazans_nearest_member_is_moscow(start_app, geopy_km):

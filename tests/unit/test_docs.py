@@ -141,3 +141,63 @@ def test_ci_entry_point_runs_make_test() -> None:
         if line.strip() and not line.lstrip().startswith("#")
     ]
     assert "make test" in commands
+
+
+ARCHITECTURE = ROOT / "docs" / "ARCHITECTURE.md"
+_MODULE_PATH = re.compile(r"`(mag_data/[a-z0-9_/]+\.py)`")
+
+
+def test_the_module_table_names_every_module_of_mag_data_and_nothing_else() -> None:
+    """The tree, ARCHITECTURE.md's module table and the code agree: each module of ``mag_data``
+    (not the packages' ``__init__.py``) has a row, and each row names a module that exists."""
+    table = _section(ARCHITECTURE.read_text(encoding="utf-8"), "Modules at a glance")
+    named = set(_MODULE_PATH.findall(table))
+    on_disk = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "mag_data").rglob("*.py")
+        if p.name != "__init__.py"
+    }
+    assert sorted(on_disk - named) == [], "modules missing from the table"
+    assert sorted(named - on_disk) == [], "the table names modules that do not exist"
+
+
+def test_the_unit_tests_mirror_the_layers_of_mag_data() -> None:
+    """tests/unit/<layer>/ for each layer package mag_data/<layer>/, and no other folders."""
+    layers = {p.name for p in (ROOT / "mag_data").iterdir() if (p / "__init__.py").exists()}
+    tests = {p.name for p in (ROOT / "tests" / "unit").iterdir() if p.is_dir() and p.name[0] != "_"}
+    assert tests == layers
+
+
+def test_the_worked_example_of_a_new_count_is_right(tiny) -> None:
+    """The example in "Adding a count" runs and gives the plain pandas counts, with and without
+    a geographic choice."""
+    import numpy as np
+    import pandas as pd
+
+    from mag_data import Filter, apply_filter
+    from mag_data.query import aggregations
+    from mag_data.register.schema import STATUSES
+
+    section = _section(ARCHITECTURE.read_text(encoding="utf-8"), "Adding a count")
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S)
+    assert code, "no python example in 'Adding a count'"
+    namespace: dict[str, object] = {
+        "np": np,
+        "pd": pd,
+        "View": object,
+        "STATUSES": STATUSES,
+        "plain_frame": aggregations.plain_frame,
+    }
+    exec(code.group(1), namespace)
+    count = namespace["cross_border_by_status"]
+    for f in (Filter(), Filter(countries=("russia",)), Filter(areas=("social",))):
+        view = apply_filter(tiny, f)
+        got = count(view)  # type: ignore[operator]
+        projects = view.projects
+        want_projects = [int((projects["status"] == s).sum()) for s in STATUSES]
+        want_cross = [
+            int(((projects["status"] == s) & projects["cross_border"]).sum()) for s in STATUSES
+        ]
+        assert list(got["status"]) == list(STATUSES)
+        assert list(got["projects"]) == want_projects, f
+        assert list(got["cross_border"]) == want_cross, f

@@ -146,3 +146,105 @@ def test_the_helper_runs_as_a_module() -> None:
         timeout=60,
     ).stdout.strip()
     assert auth.verify_password("пароль", out)
+
+
+# --- named editors, the shared fallback, the process-wide gate ---------------------------------
+
+STRONG = {"n": 2**14, "r": 8, "p": 1}  # the cheapest parameters accepted at run time
+
+
+@pytest.fixture(scope="module")
+def anna_hash() -> str:
+    return hash_password("пароль Анны", **STRONG)
+
+
+@pytest.fixture(scope="module")
+def shared_hash() -> str:
+    return hash_password("общий", **STRONG)
+
+
+def test_editors_come_from_the_secrets_and_the_environment(anna_hash: str) -> None:
+    secrets = {"editors": {"Анна Петрова": anna_hash, "Boris Ivanov": "s"}, auth.SECRET_KEY: "x"}
+    environ = {"MAG_EDITOR_BORIS_IVANOV_HASH": "e", "MAG_EDITOR_OLGA_HASH": "o", "HOME": "/"}
+    creds = auth.credentials(secrets, environ)
+    assert dict(creds.editors) == {"Анна Петрова": anna_hash, "Boris Ivanov": "s", "Olga": "o"}
+    assert creds.shared == "x" and creds.editor("  анна   петрова ") == "Анна Петрова"
+    assert auth.credentials(None, {}).enabled is False
+
+
+def test_the_history_gets_the_configured_name_or_the_typed_one_marked_shared(
+    anna_hash: str, shared_hash: str
+) -> None:
+    gate = auth.Gate()
+    creds = auth.Credentials({"Анна Петрова": anna_hash}, shared_hash)
+    outcome = auth.sign_in(creds, "анна петрова", "пароль Анны", "10.0.0.1", gate=gate)
+    assert outcome.user == "Анна Петрова"
+    outcome = auth.sign_in(creds, "Борис", "общий", "10.0.0.1", gate=gate)
+    assert outcome.user == "Борис (shared password)"
+    # A named editor's name never signs in with the shared password.
+    outcome = auth.sign_in(creds, "Анна Петрова", "общий", "10.0.0.2", gate=gate)
+    assert outcome.user is None and outcome.wait_s > 0
+
+
+def test_wrong_passwords_wait_per_address_and_per_editor_across_sessions(anna_hash: str) -> None:
+    """The wait is the process's, not the session's: another tab, another address for the
+    same editor, or another editor from the same address all wait."""
+    gate = auth.Gate()
+    creds = auth.Credentials({"Анна": anna_hash, "Борис": anna_hash})
+    now = 1000.0
+    first = auth.sign_in(creds, "Анна", "угадаю", "10.0.0.1", now=now, gate=gate)
+    assert first.user is None and first.wait_s == auth.BASE_DELAY_S
+    same_editor = auth.sign_in(creds, "Анна", "пароль Анны", "10.9.9.9", now=now + 0.5, gate=gate)
+    same_address = auth.sign_in(creds, "Борис", "пароль Анны", "10.0.0.1", now=now + 0.5, gate=gate)
+    assert same_editor.wait_s > 0 and not same_editor.checked
+    assert same_address.wait_s > 0 and not same_address.checked
+    later = auth.sign_in(creds, "Анна", "пароль Анны", "10.9.9.9", now=now + 2, gate=gate)
+    assert later.user == "Анна"
+
+
+def test_at_most_two_scrypt_checks_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    running = []
+    peak = []
+    lock = threading.Lock()
+
+    def slow_verify(password: str, stored: str) -> bool:
+        with lock:
+            running.append(1)
+            peak.append(len(running))
+        time.sleep(0.2)
+        with lock:
+            running.pop()
+        return False
+
+    monkeypatch.setattr(auth, "verify_password", slow_verify)
+    gate = auth.Gate()
+    results: list[bool | None] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(gate.check("x", "h", timeout=0.05)))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert max(peak) <= auth.MAX_CONCURRENT_CHECKS == 2
+    assert None in results  # those that found no free check were told to retry, not queued
+
+
+@pytest.mark.parametrize(("n", "r"), [(2**10, 8), (2**14, 1), (16, 1)])
+def test_a_configured_hash_with_weak_parameters_is_refused(n: int, r: int) -> None:
+    weak = hash_password("pw", n=n, r=r, p=1, allow_weak=True)
+    assert auth.weakness(weak) == (n, r)
+    outcome = auth.sign_in(auth.Credentials({}, weak), "Анна", "pw", "10.0.0.1", gate=auth.Gate())
+    assert outcome.user is None and outcome.weak == (n, r) and outcome.shared
+    assert auth.weakness(hash_password("pw", **STRONG)) is None
+
+
+def test_the_client_address_behind_the_proxy_is_the_last_forwarded_hop() -> None:
+    assert auth.client_key(None, "1.2.3.4, 203.0.113.9") == "203.0.113.9"
+    assert auth.client_key("127.0.0.1", "203.0.113.9") == "203.0.113.9"
+    assert auth.client_key("198.51.100.7", "203.0.113.9") == "198.51.100.7"  # not via proxy
+    assert auth.client_key(None, None) == "local"

@@ -43,7 +43,7 @@ def test_offline_the_lookup_falls_back_to_the_gazetteer_and_says_why(
         raise GeocoderOffline("no network")
 
     monkeypatch.setattr(geocode, "nominatim_search", offline)
-    lookup = find_coordinates(["Гродно", "Grodno"], "BY")
+    lookup = find_coordinates(["Гродно", "Grodno"], "BY", online=True)
     assert lookup.source == "gazetteer" and lookup.online_error == "no network"
     assert lookup.candidates[0].geonameid == 627904
     nothing = find_coordinates(["Нигдеград"], None)
@@ -53,7 +53,7 @@ def test_offline_the_lookup_falls_back_to_the_gazetteer_and_says_why(
 def test_online_the_lookup_uses_nominatim(monkeypatch: pytest.MonkeyPatch) -> None:
     found = (Candidate(53.68, 23.83, "Гродно, Беларусь", "BY", "nominatim"),)
     monkeypatch.setattr(geocode, "nominatim_search", lambda q, c=None: found)
-    assert find_coordinates(["Гродно"], "BY").candidates == found
+    assert find_coordinates(["Гродно"], "BY", online=True).candidates == found
     assert find_coordinates(["Гродно"], "BY", online=False).source == "gazetteer"
 
 
@@ -122,7 +122,7 @@ def test_offline_nominatim_fails_at_once_and_is_not_retried_for_a_while(fake_nom
     with pytest.raises(GeocoderOffline, match="recent failure"):
         geocode.nominatim_search("Минск")
     assert len(fake_nominatim.calls) == 1
-    assert find_coordinates(["Гродно"], "BY").source == "gazetteer"
+    assert find_coordinates(["Гродно"], "BY", online=True).source == "gazetteer"
 
 
 def test_the_coordinate_source_note_names_the_source() -> None:
@@ -131,3 +131,31 @@ def test_the_coordinate_source_note_names_the_source() -> None:
     online = Candidate(1.0, 2.0, "x", "BY", "nominatim")
     assert geocode.source_note(online, "2026-01-01") == "OpenStreetMap Nominatim (2026-01-01)"
     assert geocode.source_note(None, "2026-01-01") == "manual entry (2026-01-01)"
+
+
+def test_by_default_no_name_leaves_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The online geocoder is opt-in: by default the gazetteer answers and nothing connects."""
+    import socket
+
+    def no_network(*_args, **_kwargs):
+        raise AssertionError("a network call was made")
+
+    monkeypatch.setattr(geocode, "nominatim_search", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    lookup = find_coordinates(["Гродно", "Grodno"], "BY")
+    assert lookup.source == "gazetteer" and lookup.online_error is None
+
+
+@pytest.mark.parametrize(
+    ("secrets", "environ", "expected"),
+    [
+        (None, {}, False),
+        (None, {"MAG_ONLINE_GEOCODER": "1"}, True),
+        (None, {"MAG_ONLINE_GEOCODER": "0"}, False),
+        ({"mag_online_geocoder": True}, {}, True),
+        ({"mag_online_geocoder": "false"}, {"MAG_ONLINE_GEOCODER": "1"}, False),
+    ],
+)
+def test_the_online_geocoder_is_a_setting(secrets, environ, expected: bool) -> None:
+    assert geocode.online_enabled(secrets, environ) is expected

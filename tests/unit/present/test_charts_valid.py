@@ -22,6 +22,9 @@ from mag_data import Filter, apply_filter, config, load_registry
 from mag_data.analysis import network
 from mag_data.i18n import PLOTLY_SEPARATORS, t
 from mag_data.present import charts
+from mag_data.present.charts import bars as bar_charts
+from mag_data.present.charts import maps as map_charts
+from mag_data.present.charts import membership as membership_charts
 from mag_data.query import aggregations as agg
 from mag_data.query import tables
 from mag_data.register.schema import STATUSES
@@ -115,7 +118,9 @@ def _validated(fig: go.Figure) -> go.Figure:
 
 def _is_empty_figure(fig: go.Figure, lang: str) -> bool:
     notes = fig.layout.annotations
-    return not fig.data and len(notes) == 1 and notes[0].text == t("app.empty", lang)
+    # The text is wrapped (``<br>``) to fit a half-width column.
+    text = notes[0].text.replace("<br>", " ") if len(notes) == 1 else None
+    return not fig.data and text == t("app.empty", lang)
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -136,12 +141,12 @@ def test_every_builder_gives_a_valid_figure_equal_to_its_validated_form(
 
 def test_a_misspelt_property_fails_validation(monkeypatch: pytest.MonkeyPatch) -> None:
     """The check above would catch a typo in a builder's dicts (here: in every bar chart)."""
-    hbars = charts._hbars
+    hbars = bar_charts._hbars  # where the bar charts look it up
 
     def misspelt(*args: Any) -> dict[str, Any]:
         return {**hbars(*args), "textpositon": "auto"}
 
-    monkeypatch.setattr(charts, "_hbars", misspelt)
+    monkeypatch.setattr(bar_charts, "_hbars", misspelt)
     fig = charts.city_bars(
         agg.top_cities(apply_filter(load_registry(config.DATA_DIR), Filter())), "en", "Top"
     )
@@ -155,28 +160,34 @@ def test_bars_and_markers_match_the_view(inputs: dict[str, Inputs], lang: str) -
         d = inputs[view]
         countries = len(d.by_country)
         bars = charts.geo_bars(d.by_country, lang, "members")
-        assert [tr.type for tr in bars.data] == ["bar"]
-        assert len(bars.data[0].y) == countries
-        assert set(bars.data[0].customdata) == set(d.by_country["id"])
-        assert bars.layout.title.text == t(
-            "chart.geo.members", lang, by=t("chart.by.country", lang)
-        )
-        assert bars.layout.xaxis.title.text == t("m.members", lang)
-
         panels = charts.country_members_population(d.by_country, lang)
-        assert [(tr.type, tr.xaxis, len(tr.y)) for tr in panels.data] == [
-            ("bar", "x", countries),
-            ("bar", "x2", countries),
-        ]
-        assert [a.text for a in panels.layout.annotations] == [
-            t("m.members", lang),
-            t("m.population", lang),
-        ]
+        if countries == 1:  # one country: its figures in words, not one full-width bar
+            name = str(d.by_country[f"country_{lang}"].iloc[0])
+            for fig in (bars, panels):
+                assert not fig.data
+                assert any(name in str(a.text) for a in fig.layout.annotations)
+        else:
+            assert [tr.type for tr in bars.data] == ["bar"]
+            assert len(bars.data[0].y) == countries
+            assert set(bars.data[0].customdata) == set(d.by_country["id"])
+            assert bars.layout.title.text == t(
+                "chart.geo.members", lang, by=t("chart.by.country", lang)
+            )
+            assert bars.layout.xaxis.title.text == t("m.members", lang)
+
+            assert [(tr.type, tr.xaxis, len(tr.y)) for tr in panels.data] == [
+                ("bar", "x", countries),
+                ("bar", "x2", countries),
+            ]
+            assert [a.text for a in panels.layout.annotations] == [
+                t("m.members", lang),
+                t("m.population", lang),
+            ]
 
         fig = charts.member_map(d.by_city, lang, links=d.links, countries=d.by_country)
         types = [tr.type for tr in fig.data]
         assert types[0] == "choropleth" and set(types[1:]) == {"scattergeo"}
-        markers = [tr for tr in fig.data if tr.type == "scattergeo" and tr.mode == "markers"]
+        markers = [tr for tr in fig.data if tr.type == "scattergeo" and tr.mode == "markers+text"]
         assert sum(len(tr.lat) for tr in markers) == len(d.by_city)
         assert len(markers) == d.by_city["country_id"].nunique()
         assert fig.layout.title.text == t("chart.map", lang)
@@ -217,8 +228,8 @@ def test_capped_map_and_sunburst_are_valid(
     inputs: dict[str, Inputs], lang: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The paths a large register takes (grid cells on the map, "n more" sunburst leaves)."""
-    monkeypatch.setattr(charts, "MAX_MAP_MARKERS", 10)
-    monkeypatch.setattr(charts, "MAX_SUNBURST_CITIES", 3)
+    monkeypatch.setattr(map_charts, "MAX_MAP_MARKERS", 10)
+    monkeypatch.setattr(membership_charts, "MAX_SUNBURST_CITIES", 3)
     d = inputs["full"]
     fig = charts.member_map(d.by_city, lang)
     assert _sent(fig) == _sent(_validated(fig))
@@ -228,3 +239,104 @@ def test_capped_map_and_sunburst_are_valid(
     assert _sent(sunburst) == _sent(_validated(sunburst))
     assert any(str(i).startswith("more:") for i in sunburst.data[0].ids)
     assert len(sunburst.layout.annotations) == 1
+
+
+# --- register text stays plain text in every figure ---------------------------------------------
+
+HOSTILE_NAMES = {
+    "sukhumi": '<a href="https://x">Сухуми</a>',
+    "moscow": '<span style="font-size:90px">Москва</span>',
+    "minsk": "<b>Минск</b> & Co",
+}
+# What must never reach plotly.js as markup (our own templates use <b> and <br> deliberately).
+MARKUP = ("<a", "</a", '<span style="font', "<b>Минск", "<b>Казахстан", "& Co")
+
+
+@pytest.fixture(scope="module")
+def hostile_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Inputs]:
+    """The bundled register with member, country, region and area names that are markup."""
+    import shutil
+
+    import pandas as pd
+
+    folder = tmp_path_factory.mktemp("hostile")
+    for path in config.DATA_DIR.glob("*.csv"):
+        shutil.copy(path, folder / path.name)
+    members = pd.read_csv(folder / "members.csv", dtype=str, keep_default_na=False)
+    for member_id, name in HOSTILE_NAMES.items():
+        row = members["id"] == member_id
+        members.loc[row, ["name_ru", "name_en"]] = name
+    kz = members["country_id"] == "kazakhstan"
+    members.loc[kz, ["country_ru", "country_en"]] = "<b>Казахстан</b>"
+    caucasus = members["macro_region_id"] == "south_caucasus"
+    members.loc[caucasus, ["macro_region_ru", "macro_region_en"]] = '<a href="https://x">Кавказ</a>'
+    members.to_csv(folder / "members.csv", index=False)
+    areas = pd.read_csv(folder / "cooperation_areas.csv", dtype=str, keep_default_na=False)
+    areas.loc[0, ["name_ru", "name_en"]] = '<span style="font-size:90px">Торговля</span>'
+    areas.to_csv(folder / "cooperation_areas.csv", index=False)
+    registry = load_registry(folder)
+    assert HOSTILE_NAMES["sukhumi"] in set(registry.members["name_ru"])
+    filters = {
+        "full": Filter(),
+        "country": Filter(countries=("kazakhstan",)),
+        "city": Filter(cities=("sukhumi",)),
+    }
+    return {name: Inputs(apply_filter(registry, f)) for name, f in filters.items()}
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a figure's JSON (keys included), however deep."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [str(k), *_strings(v)]]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+HOSTILE_BUILDERS = {
+    **BUILDERS,
+    "city_bars_titled": lambda d, lang: charts.city_bars(
+        d.top, lang, f"Партнёры: {HOSTILE_NAMES['sukhumi']}"
+    ),
+    "network_chart_spring": lambda d, lang: charts.network_chart(
+        network.placed_indicators(
+            network.city_indicators(network.cooperation_graph(d.view), d.view.members),
+            network.layout_positions(network.cooperation_graph(d.view), how="spring"),
+        ),
+        d.link_table,
+        lang,
+    ),
+}
+
+
+@pytest.mark.parametrize("view", ["full", "country", "city"])
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", list(HOSTILE_BUILDERS))
+def test_names_that_are_markup_reach_every_figure_as_plain_text(
+    hostile_inputs: dict[str, Inputs], name: str, lang: str, view: str
+) -> None:
+    fig = HOSTILE_BUILDERS[name](hostile_inputs[view], lang)
+    sent = _sent(fig)
+    alt = sent["layout"]["meta"].pop("alt")  # the screen-reader text: plain, not markup
+    strings = _strings(sent)
+    for fragment in MARKUP:
+        hits = [s for s in strings if fragment in s]
+        assert not hits, f"{name}: {fragment!r} reaches plotly.js as markup: {hits[:3]}"
+    assert "&lt;" not in alt  # the alt text says the name as written, not as entities
+    assert _sent(fig) == _sent(_validated(fig))
+
+
+def test_the_escaped_names_are_the_names_as_written(hostile_inputs: dict[str, Inputs]) -> None:
+    """plotly.js draws an entity as its character: the map shows the name as it is spelt."""
+    import html
+
+    fig = charts.member_map(hostile_inputs["full"].by_city, "ru")
+    shown = {
+        html.unescape(str(c[0]))
+        for tr in fig.data
+        if tr.customdata is not None
+        for c in tr.customdata
+    }
+    assert set(HOSTILE_NAMES.values()) <= shown

@@ -122,3 +122,32 @@ def test_neutralise_leaves_its_input_untouched():
     before = frame.copy()
     neutralise(frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+# --- the illustrative-data note travels with project figures ------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_an_export_of_project_figures_says_they_are_illustrative(lang: str) -> None:
+    from mag_data.i18n import t
+    from mag_data.present.export import illustrative_note
+
+    note = illustrative_note(lang, True)
+    assert note is not None and note.title == t("export.note", lang)
+    frame = pd.DataFrame({"Город": ["Москва", "Минск"], "Проектов": [3, 1]})
+    rows = _csv_rows(to_csv_bytes(frame, note=note))
+    assert rows[0][-1] == note.title
+    assert all(row[-1] == t("app.illustrative.short", lang) for row in rows[1:])
+    book = load_workbook(io.BytesIO(to_xlsx_bytes(frame, sheet="members", note=note)))
+    assert book.sheetnames == ["members", note.title]
+    assert book[note.title]["A1"].value == t("app.illustrative", lang)
+    assert book["members"].cell(1, 3).value == note.title
+
+
+def test_a_member_only_export_carries_no_note() -> None:
+    from mag_data.present.export import illustrative_note
+
+    assert illustrative_note("ru", False) is None
+    frame = pd.DataFrame({"Город": ["Москва"], "Население": [13_000_000]})
+    assert _csv_rows(to_csv_bytes(frame))[0] == ["Город", "Население"]
+    assert load_workbook(io.BytesIO(to_xlsx_bytes(frame, sheet="m"))).sheetnames == ["m"]

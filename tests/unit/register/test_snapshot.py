@@ -73,3 +73,30 @@ def test_only_the_newest_snapshots_are_kept(tiny_folder: Path, tmp_path: Path):
         members.write_text(text.replace("Минск", name), "utf-8")
         load_registry_snapshot(tiny_folder, cache)
     assert len(list(cache.glob("registry-*.pickle"))) == snapshot.KEEP
+
+
+def test_a_change_landing_during_the_read_is_kept_under_its_own_fingerprint(
+    tiny_folder: Path, tmp_path: Path, monkeypatch
+):
+    """An apply lands between taking the key and reading the files: the snapshot holds the new
+    content under the new content's key, so an undo back to the old content is not served the
+    new register (before, it was, and after every restart too)."""
+    cache = tmp_path / "cache"
+    members = tiny_folder / "members.csv"
+    old = members.read_bytes()
+    new = old.replace("Минск".encode(), "Мінск".encode())
+    real_load = snapshot.load_registry
+
+    def apply_meanwhile(folder, *args, **kwargs):
+        members.write_bytes(new)
+        return real_load(folder, *args, **kwargs)
+
+    monkeypatch.setattr(snapshot, "load_registry", apply_meanwhile)
+    first = load_registry_snapshot(tiny_folder, cache)
+    assert "Мінск" in set(first.members["name_ru"])
+    monkeypatch.setattr(snapshot, "load_registry", real_load)
+    members.write_bytes(old)  # undo
+    again = load_registry_snapshot(tiny_folder, cache)
+    assert "Минск" in set(again.members["name_ru"]) and "Мінск" not in set(again.members["name_ru"])
+    members.write_bytes(new)
+    assert "Мінск" in set(load_registry_snapshot(tiny_folder, cache).members["name_ru"])

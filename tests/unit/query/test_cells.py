@@ -1,4 +1,4 @@
-"""``mag_data.query.index.Cells``: a filter's projects as whole cells, and counts as differences of
+"""``mag_data.query.cells.Cells``: a filter's projects as whole cells, and counts as differences of
 running totals, agree with the plain definitions on random projects, including projects with no
 start year, an unknown area or an unknown status."""
 

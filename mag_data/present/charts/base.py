@@ -1,0 +1,249 @@
+"""The common part of every chart: the template, font and look (``_style``), the one figure
+constructor without validation (``_figure``), axis, legend and text helpers, the empty figure."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from mag_data.i18n import PLOTLY_SEPARATORS, fmt_int, t
+
+Trace = dict[str, Any]
+Layout = dict[str, Any]
+Frame: TypeAlias = "pd.DataFrame | None"
+
+# A character plotly.js reads as markup in labels, hover cards, titles and annotations
+# (``<a href>``, ``<span style>``, ``<b>``, ``<br>``) or as the start of an entity (``&``).
+_MARKUP = ("<", ">", "&")
+WARN_COLOR = "#9a3412"  # the illustrative-data mark (as on the slides' footer)
+MUTED_COLOR = "#5b6470"
+
+FONT = dict(family="Arial, 'Helvetica Neue', sans-serif", size=16, color="#1b1f24")
+# plotly_white's layout part only, without the parts no chart here uses (3-D scenes, polar and
+# ternary axes, default shapes, default colour scales: every coloured chart names its scale):
+# every figure carries and copies the template, so what is left out is not paid for on every
+# rerun. Validated once here; figures carry its plain-dict form.
+_UNUSED_TEMPLATE_PARTS = ("scene", "polar", "ternary", "shapedefaults", "colorscale")
+TEMPLATE = go.layout.Template(
+    layout={
+        key: value
+        for key, value in pio.templates["plotly_white"].layout.to_plotly_json().items()
+        if key not in _UNUSED_TEMPLATE_PARTS
+    }
+)
+_TEMPLATE_JSON: dict[str, Any] = TEMPLATE.to_plotly_json()
+
+
+def _figure(data: list[Trace], layout: Layout) -> go.Figure:
+    """The one place a figure is made: plain dicts in, no property validation (see the package
+    docstring; the unit tests validate every builder's output instead). The figure keeps that
+    setting: a caller's later ``update_layout`` is not validated either."""
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def plain(text: object) -> str:
+    """Text from the register (a name, title, source) as plain text inside a figure: the
+    characters plotly.js reads as markup become entities, which it draws as the characters
+    themselves. Our own texts (``t(...)``) are not passed through here, so their ``<br>`` stays."""
+    value = str(text)
+    if "<" in value or ">" in value or "&" in value:
+        return html.escape(value, quote=False)
+    return value
+
+
+def plain_all(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndarray:
+    """``plain`` of every value, as an array of ``str``: one scan when nothing needs escaping
+    (the usual case), so a map of 1,500 cities pays microseconds."""
+    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    array = np.asarray(array, dtype=object)
+    if not all(type(v) is str for v in array):
+        array = np.asarray([str(v) for v in array], dtype=object)
+    if not len(array):
+        return array
+    joined = "\x00".join(array)
+    if "<" not in joined and ">" not in joined and "&" not in joined:
+        return array
+    return np.asarray([plain(v) for v in array], dtype=object)
+
+
+def t_plain(key: str, lang: str, **params: Any) -> str:
+    """``t`` with every text parameter made plain (our template's own markup is kept)."""
+    return t(key, lang, **{k: plain(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
+def wrap(text: str, width: int) -> str:
+    """Our own text broken into lines of about ``width`` characters with ``<br>`` (plotly
+    neither wraps annotations nor titles: a long line is cut at the edge of a narrow chart)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _subtitle(lang: str, illustrative: bool) -> str:
+    """The line under every chart title: the source and, for charts of the illustrative project
+    register, that mark (so a chart image keeps both wherever it is pasted)."""
+    parts = [t("chart.source", lang)]
+    if illustrative:
+        parts.append(
+            f"<span style='color:{WARN_COLOR}'><b>{t('chart.illustrative', lang)}</b></span>"
+        )
+    return " · ".join(parts)
+
+
+def _style(
+    data: list[Trace],
+    layout: Layout,
+    title: str,
+    lang: str,
+    alt: str,
+    height: int = 480,
+    illustrative: bool = False,
+    meta: dict[str, Any] | None = None,
+) -> go.Figure:
+    """The figure with the common look: title with the source (and the illustrative-data mark
+    for charts of project figures, ``illustrative``) under it, template, font, separators,
+    margins, legend font, a hover card large enough for a projector, alt text (``layout`` is
+    the builder's own part; it is not changed). ``title`` is ours (plain text, may hold
+    ``<br>``); register text in it must have gone through ``plain``."""
+    margin = layout.get("margin", {})
+    return _figure(
+        data,
+        {
+            **layout,
+            "title": dict(
+                text=title,
+                x=0.01,
+                xanchor="left",
+                font=dict(size=20),
+                subtitle=dict(
+                    text=_subtitle(lang, illustrative), font=dict(size=13, color=MUTED_COLOR)
+                ),
+            ),
+            "hoverlabel": dict(font=dict(size=17, family=FONT["family"]), align="left"),
+            "template": _TEMPLATE_JSON,
+            "font": FONT,
+            "separators": PLOTLY_SEPARATORS[lang],
+            "height": height,
+            # A builder that put its legend on top has already asked for a taller top margin.
+            "margin": dict(l=10, r=10, t=(margin.get("t") or 60) + 22, b=margin.get("b") or 10),
+            "legend": {**layout.get("legend", {}), "font": dict(size=14)},
+            "meta": {"alt": alt, "illustrative": illustrative, **(meta or {})},
+        },
+    )
+
+
+def alt_text(fig: go.Figure) -> str:
+    """The screen-reader description stored on a figure by its builder."""
+    meta = fig.layout.meta
+    return str(meta.get("alt", "")) if isinstance(meta, dict) else ""
+
+
+def _axis(title: str | None = None, **props: Any) -> dict[str, Any]:
+    """An axis (or subplot) dict: its title text, if any, and other properties."""
+    return props if title is None else {"title": {"text": title}, **props}
+
+
+def _integer_ticks(max_value: float) -> dict[str, Any]:
+    """Axis properties for counts: whole-number ticks (no 0,5 projects), thousands grouped."""
+    if max_value <= 10:
+        return dict(tick0=0, dtick=1, tickformat=",d")
+    return dict(tickformat=",d")
+
+
+def _text(column: pd.Series) -> np.ndarray:
+    """An id or label column as an array of ``str`` (one conversion, whatever the dtype)."""
+    values: np.ndarray = column.to_numpy(dtype=object)
+    if all(type(v) is str for v in values):
+        return values
+    return np.asarray([str(v) for v in values], dtype=object)
+
+
+def _legend_below(y: float, **props: Any) -> dict[str, Any]:
+    """A horizontal legend under the plot, left-aligned, its top at ``y`` (paper units)."""
+    return dict(orientation="h", yanchor="top", y=y, x=0.0, **props)
+
+
+def _corner_note(text: str, top: bool, **props: Any) -> dict[str, Any]:
+    """A small left-aligned annotation in the top-left or bottom-left corner of the figure."""
+    return dict(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0.0,
+        y=1.0 if top else 0.0,
+        xanchor="left",
+        yanchor="top" if top else "bottom",
+        showarrow=False,
+        align="left",
+        font=dict(size=13),
+        **props,
+    )
+
+
+def _top_phrase(names: Sequence[str], values: Sequence[float], lang: str, n: int = 3) -> str:
+    pairs = [f"{name} ({fmt_int(v, lang)})" for name, v in zip(names[:n], values[:n], strict=False)]
+    return ", ".join(pairs)
+
+
+def _link_width_class(weights: np.ndarray) -> np.ndarray:
+    """Width class 1..5 of links by shared projects (log scale), on the map and the network."""
+    classes: np.ndarray = np.minimum(
+        np.ceil(np.log2(np.asarray(weights, dtype=float) + 1)).astype(int), 5
+    )
+    return classes
+
+
+def _segments(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Line segments as one array (start, end, gap, start, end, gap…) for a single trace."""
+    start = np.asarray(start, dtype=float)
+    return np.column_stack(
+        [start, np.asarray(end, dtype=float), np.full(len(start), np.nan)]
+    ).ravel()
+
+
+def _link_lines(
+    trace_type: str,
+    a: pd.DataFrame | dict[str, np.ndarray],
+    b: pd.DataFrame | dict[str, np.ndarray],
+    sel: np.ndarray,
+    **props: Any,
+) -> Trace:
+    """The links ``sel`` as line segments in one trace, without hover; ``a`` and ``b`` hold the
+    positions of the links' two ends in columns named as the trace's (lat/lon or x/y)."""
+    ends = {c: _segments(np.asarray(a[c])[sel], np.asarray(b[c])[sel]) for c in a}
+    return dict(type=trace_type, **ends, mode="lines", hoverinfo="skip", **props)
+
+
+def note_figure(
+    text: str, lang: str, title: str, alt: str, height: int = 300, illustrative: bool = False
+) -> go.Figure:
+    """A figure that says something in words instead of drawing (nothing to show, or a chart
+    that would mean nothing for the filter, such as one bar for one country). ``text`` is ours
+    (register text in it made plain); it is wrapped so it fits a half-width column."""
+    note = dict(
+        text=wrap(text, 46),
+        showarrow=False,
+        font=dict(size=17),
+        align="center",
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+    )
+    layout = {"annotations": [note], "xaxis": _axis(visible=False), "yaxis": _axis(visible=False)}
+    return _style([], layout, title, lang, alt, height=height, illustrative=illustrative)
+
+
+def empty_figure(lang: str, title: str = "") -> go.Figure:
+    """A figure that says there is nothing to show (never an empty axis)."""
+    return note_figure(t("app.empty", lang), lang, title, t("app.empty", lang))

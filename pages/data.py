@@ -37,6 +37,10 @@ ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 (BOM)",
     "cp1251": "Windows-1251",
+    "koi8-r": "KOI8-R",
+    "koi8-u": "KOI8-U",
+    "cp866": "cp866 (DOS)",
+    "iso-8859-5": "ISO-8859-5",
     "utf-16": "UTF-16",
     "xlsx": "Excel XLSX",
 }
@@ -241,7 +245,8 @@ def upload_section(user: str) -> None:
             t(
                 "data.detected",
                 lang,
-                encoding=ENCODINGS.get(review.encoding, review.encoding),
+                encoding=ENCODINGS.get(review.encoding, review.encoding)
+                + (f" · «{review.sheet}»" if review.sheet else ""),
                 delimiter=DELIMITERS.get(review.delimiter or "", review.delimiter or ""),
                 rows=fmt_int(review.rows, lang),
                 file=spec.file,

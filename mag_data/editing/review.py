@@ -17,6 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mag_data.editing.checks import formula_like, keep_lost_characters
+from mag_data.editing.checks import key_labels as _key_labels
+from mag_data.register.limits import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
 from mag_data.register.problems import DataValidationError, Problem, load_failed
 from mag_data.register.registry import fingerprint_of, load_registry
 from mag_data.register.schema import (
@@ -41,7 +44,6 @@ UPLOADABLE: tuple[TableSpec, ...] = (
     MEMBERSHIP_STATEMENTS,
 )
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # also server.maxUploadSize in .streamlit/config.toml
 POPULATION_JUMP = 0.5  # a population change above 50 % needs an explicit confirmation
 
 
@@ -88,6 +90,7 @@ class UploadReview:
     diff: TableDiff | None
     data: bytes | None
     base_fingerprint: str
+    sheet: str | None = None  # the workbook sheet read (an XLSX upload)
 
     @property
     def errors(self) -> list[Problem]:
@@ -204,12 +207,6 @@ def keep_unchanged_cells(
         same = found & (new[column].to_numpy() == old[column].to_numpy()[take])
         out[column] = np.where(same, text, new[column].to_numpy())
     return pd.DataFrame(out, columns=spec.column_names).astype(object)
-
-
-def _key_labels(frame: pd.DataFrame, key: list[str]) -> pd.Series:
-    return (
-        frame[key].astype(str).agg(" / ".join, axis=1) if len(frame) else pd.Series([], dtype=str)
-    )
 
 
 def diff_tables(spec: TableSpec, old: pd.DataFrame, new: pd.DataFrame) -> TableDiff:
@@ -340,6 +337,7 @@ def review_upload(
             diff=diff,
             data=data,
             base_fingerprint=base,
+            sheet=table.sheet if table else None,
         )
 
     if spec not in UPLOADABLE:
@@ -355,25 +353,31 @@ def review_upload(
                 )
             ]
         )
-    table, problems = read_table(raw, upload_name)
+    table, read_problems = read_table(raw, upload_name, upload=True, register=spec.name)
     if table is None:
-        return done(problems)
-    candidate = raw
+        return done(read_problems)
     if fills:
         table = fill_cells(table, fills)
-        candidate = register_csv_bytes(table.frame)
+    # The upload is read once: the register is checked with the table read (its bytes only
+    # make the fingerprint of that throw-away registry), and a workbook is not parsed again.
+    validated: dict[str, pd.DataFrame] = {}
     try:
-        registry = load_registry(folder, overrides={**files, spec.file: candidate})
+        registry = load_registry(
+            folder,
+            overrides={**files, spec.file: raw},
+            tables={spec.file: table},
+            typed_out=validated,
+        )
     except DataValidationError as error:
-        return done(error.problems, table)
-    problems = list(registry.warnings)
-    typed, _ = typed_table(spec, candidate)
-    assert typed is not None  # load_registry accepted it
-    new = canonical_frame(spec, typed)
+        return done(read_problems + error.problems, table)
+    problems = read_problems + list(registry.warnings)
+    new = canonical_frame(spec, validated[spec.file])
     current_raw = files.get(spec.file, b"")
     current, _ = typed_table(spec, current_raw)
     old = canonical_frame(spec, current) if current is not None else new.iloc[0:0]
+    new, lost = keep_lost_characters(spec, new, old, table.encoding, spec.file)
     diff = diff_tables(spec, old, new)
+    problems += lost + formula_like(spec, new, old, spec.file)
     problems += change_warnings(spec, diff, new, spec.file)
     written = keep_unchanged_cells(spec, new, old, current_raw)
     return done(problems, table, diff=diff, data=register_csv_bytes(written))
@@ -391,7 +395,7 @@ def new_members_without_coordinates(
     columns = ["row", "id", "name_ru", "name_en", "iso_code", "country_en"]
     if len(raw) > MAX_UPLOAD_BYTES:
         return pd.DataFrame(columns=columns)
-    table, _ = read_table(raw, upload_name)
+    table, _ = read_table(raw, upload_name, upload=True, register=MEMBERS.name)
     needed = {"id", "lat", "lon", "name_ru", "name_en"}
     if table is None or not needed <= set(table.frame.columns):
         return pd.DataFrame(columns=columns)

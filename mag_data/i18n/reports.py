@@ -5,7 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from mag_data.i18n.catalog import DEFAULT_LANG, TEXTS, has_text, t
+from mag_data.i18n.numbers import fmt_int
 from mag_data.register.problems import Problem
+
+
+def _formatted(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Whole numbers written as the language writes them (1 000 000 / 1,000,000); ``n`` stays a
+    number (it chooses a plural form, and ``t`` formats it)."""
+    out = {}
+    for key, value in params.items():
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if key != "n" and whole and not isinstance(value, bool):
+            value = fmt_int(value, lang)
+        out[key] = value
+    return out
 
 
 def describe_problem(problem: Problem, lang: str = DEFAULT_LANG) -> tuple[str, str]:
@@ -15,7 +28,7 @@ def describe_problem(problem: Problem, lang: str = DEFAULT_LANG) -> tuple[str, s
     hint = ""
     if has_text(hint_key):
         try:
-            hint = t(hint_key, lang, **problem.params)
+            hint = t(hint_key, lang, **_formatted(problem.params, lang))
         except (KeyError, IndexError, TypeError):
             # A hint whose parameters the problem lacks: the words without the numbers.
             hint = "" if isinstance(TEXTS[hint_key].get(lang), dict) else t(hint_key, lang)

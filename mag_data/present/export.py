@@ -19,8 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mag_data.i18n import t
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from mag_data.register.validate import FORMULA_PREFIXES
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,17 @@ CODES = frozenset(
         "unknown_event",
         "joined_without_source",
         "statement_without_figure",
+        # reading an upload: encodings, size and shape (mag_data.register.textfile, workbook)
+        "double_encoded",
+        "wrong_field_count",
+        "too_many_rows",
+        "too_many_columns",
+        "xlsx_too_large",
+        "sheet_chosen",
+        # cells (mag_data.register.validate) and countries (mag_data.register.countries)
+        "mixed_script",
+        "unknown_country",
+        "country_mismatch",
         # uploads on the data page (mag_data.editing.review)
         "file_too_large",
         "population_jump",
@@ -59,6 +70,8 @@ CODES = frozenset(
         # loading the register folder (mag_data.register.reading, ui.state)
         "switch_incomplete",
         "load_failed",
+        "lost_characters",
+        "formula_like",
     }
 )
 

@@ -17,6 +17,7 @@ import pandas as pd
 from mag_data import config
 from mag_data.query.index import RegistryIndex, build_index
 from mag_data.register.chronicle_checks import check_events, check_joined, check_statements
+from mag_data.register.countries import check_countries
 from mag_data.register.problems import DataValidationError, Problem
 from mag_data.register.reading import file_fingerprint as file_fingerprint  # re-exported
 from mag_data.register.reading import fingerprint_of, read_register_files
@@ -33,7 +34,7 @@ from mag_data.register.schema import (
     TASKS,
     TableSpec,
 )
-from mag_data.register.textfile import read_table
+from mag_data.register.textfile import RawTable, read_table
 from mag_data.register.validate import MAX_PROBLEMS_PER_CHECK, validate_table
 
 # Columns of a member that must be the same for every member of one country / macro-region.
@@ -153,7 +154,7 @@ def _issues(
 
 def check_members(members: pd.DataFrame, file: str) -> list[Problem]:
     """Per-country consistency: one country id, one set of names, ISO code and macro-region."""
-    problems: list[Problem] = []
+    problems: list[Problem] = check_countries(members, file)
     for group_col, cols in (
         ("country_id", COUNTRY_COLUMNS),
         ("macro_region_id", MACRO_REGION_COLUMNS),
@@ -350,6 +351,8 @@ def _read(
     files: list[FileInfo],
     raws: dict[str, bytes],
     source: Mapping[str, bytes],
+    tables: Mapping[str, RawTable] | None = None,
+    typed_out: dict[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     if spec.file not in source:
         problems.append(
@@ -357,6 +360,15 @@ def _read(
         )
         return pd.DataFrame(columns=spec.column_names)
     raw = source[spec.file]
+    if tables is not None and spec.file in tables:  # read already (an upload): not again
+        raws[spec.file] = raw
+        given = tables[spec.file]
+        files.append(FileInfo(spec.file, given.encoding, given.delimiter, len(given.frame)))
+        typed, table_problems = validate_table(spec, spec.file, given.frame)
+        problems += table_problems
+        if typed_out is not None:
+            typed_out[spec.file] = typed
+        return typed
     raws[spec.file] = raw
     table, read_problems = read_table(raw, spec.file)
     problems += read_problems
@@ -365,16 +377,25 @@ def _read(
     files.append(FileInfo(spec.file, table.encoding, table.delimiter, len(table.frame)))
     typed, table_problems = validate_table(spec, spec.file, table.frame)
     problems += table_problems
+    if typed_out is not None:
+        typed_out[spec.file] = typed
     return typed
 
 
 def load_registry(
-    folder: Path | str = config.DATA_DIR, overrides: Mapping[str, bytes] | None = None
+    folder: Path | str = config.DATA_DIR,
+    overrides: Mapping[str, bytes] | None = None,
+    *,
+    tables: Mapping[str, RawTable] | None = None,
+    typed_out: dict[str, pd.DataFrame] | None = None,
 ) -> Registry:
     """Load and validate all registers from ``folder``.
 
     ``overrides`` maps a file name to bytes that replace that file (used to validate an upload
-    against the rest of the register without writing anything). The files are read as one
+    against the rest of the register without writing anything); ``tables`` maps a file name to
+    a table read already (an upload, which is then not read again; its bytes, for the
+    fingerprint, must be in ``overrides``). ``typed_out``, if given, receives each file's
+    validated frame as read (before sorting and derived columns). The files are read as one
     consistent set (``reading.read_register_files``): never half of a version switch. Raises
     DataValidationError.
     """
@@ -386,15 +407,17 @@ def load_registry(
     problems: list[Problem] = []
     files: list[FileInfo] = []
     raws: dict[str, bytes] = {}
-    members = _read(folder, MEMBERS, problems, files, raws, source)
-    aliases = _read(folder, ALIASES, problems, files, raws, source)
-    areas = _read(folder, AREAS, problems, files, raws, source)
-    tasks = _read(folder, TASKS, problems, files, raws, source)
-    projects = _read(folder, PROJECTS, problems, files, raws, source)
-    participants = _read(folder, PARTICIPANTS, problems, files, raws, source)
-    events = _read(folder, EVENTS, problems, files, raws, source)
-    event_sources = _read(folder, EVENT_SOURCES, problems, files, raws, source)
-    statements = _read(folder, MEMBERSHIP_STATEMENTS, problems, files, raws, source)
+    members = _read(folder, MEMBERS, problems, files, raws, source, tables, typed_out)
+    aliases = _read(folder, ALIASES, problems, files, raws, source, tables, typed_out)
+    areas = _read(folder, AREAS, problems, files, raws, source, tables, typed_out)
+    tasks = _read(folder, TASKS, problems, files, raws, source, tables, typed_out)
+    projects = _read(folder, PROJECTS, problems, files, raws, source, tables, typed_out)
+    participants = _read(folder, PARTICIPANTS, problems, files, raws, source, tables, typed_out)
+    events = _read(folder, EVENTS, problems, files, raws, source, tables, typed_out)
+    event_sources = _read(folder, EVENT_SOURCES, problems, files, raws, source, tables, typed_out)
+    statements = _read(
+        folder, MEMBERSHIP_STATEMENTS, problems, files, raws, source, tables, typed_out
+    )
     if any(p.severity == "error" for p in problems):
         raise DataValidationError(problems)
 

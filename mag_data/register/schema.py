@@ -44,6 +44,10 @@ FEDERAL_DISTRICTS = (
     "far-eastern-federal-district",  # Дальневосточный
 )
 
+# The bound of a number column that declares none (a budget, a population): beyond it a number
+# is out of range (and floats still hold every integer exactly).
+NUMBER_LIMIT = 10**15
+
 
 @dataclass(frozen=True)
 class Column:

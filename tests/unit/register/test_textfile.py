@@ -66,10 +66,13 @@ def test_a_long_row_is_still_reported_with_its_line():
     assert [(p.code, p.row) for p in problems] == [("malformed_row", 3)]
 
 
-def test_a_short_row_still_reads_as_empty_cells():
+def test_a_short_row_is_one_problem_with_its_field_count():
+    """Not one «empty value» per missing cell: «row 2: 2 fields of 3»."""
     table, problems = read_text_table(b"id,name,note\na,b\n", "members.csv")
-    assert not problems and table is not None
-    assert table.frame.to_dict("records") == [{"id": "a", "name": "b", "note": ""}]
+    assert table is None
+    assert [(p.code, p.row, p.params) for p in problems] == [
+        ("wrong_field_count", 2, {"n": 2, "expected": 3})
+    ]
 
 
 def _xlsx(rows: list[list[str]]) -> bytes:

@@ -18,6 +18,7 @@ from factories import (
     PROJECT_HEADER,
     PROJECT_ROWS,
     csv_text,
+    load_factor,
     write_register,
 )
 from hypothesis import HealthCheck, given, reject, settings
@@ -258,3 +259,78 @@ def test_edited_members_read_back_identically_in_any_variant(
     assert list(typed["population"]) == populations
     assert list(typed["lat"]) == [c[0] for c in coords]
     assert list(typed["lon"]) == [c[1] for c in coords]
+
+
+# --- every upload is answered within the limits (issue 15) --------------------------------------
+
+ANSWER_S = 2.0  # seconds for any upload of the sizes below (a 10 MB one: tests/unit/editing)
+ANSWER_MB = 200
+
+
+def _xlsx_of(rows: list[list[str]], hidden_first: bool) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    if hidden_first:
+        book.active.title = "old"
+        book.active.sheet_state = "hidden"
+        sheet = book.create_sheet("data")
+    else:
+        sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@st.composite
+def any_upload(draw: st.DrawFn) -> tuple[str, str, bytes]:
+    """Random bytes, a mangled register CSV or a workbook of random cells (sometimes behind a
+    hidden first sheet), with an upload name."""
+    kind = draw(st.sampled_from(["bytes", "csv", "xlsx"]))
+    if kind == "bytes":
+        return draw(st.sampled_from(sorted(UPLOADS))), "x.csv", draw(st.binary(max_size=4000))
+    if kind == "csv":
+        name, raw = draw(mangled())
+        return name, name, raw
+    name = draw(st.sampled_from(sorted(UPLOADS)))
+    rows = [line.split(",") for line in UPLOADS[name].splitlines()]
+    cell = st.one_of(st.text(NASTY, max_size=5), st.sampled_from(["1e309", "inf", "=1+1", "'-x"]))
+    for _ in range(draw(st.integers(0, 4))):
+        i = draw(st.integers(0, len(rows) - 1))
+        j = draw(st.integers(0, len(rows[i]) - 1))
+        rows[i][j] = draw(cell).replace("\x00", "")
+    return name, "x.xlsx", _xlsx_of(rows, draw(st.booleans()))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(upload=any_upload())
+def test_any_upload_is_answered_within_the_limits_and_changes_nothing(
+    folder: Path, upload: tuple[str, str, bytes]
+) -> None:
+    """Bytes, CSV or XLSX: a review with problems or data, in under 2 s and 200 MB, the stored
+    files byte-identical."""
+    import time
+    import tracemalloc
+
+    name, upload_name, raw = upload
+    before = stored(folder)
+    start = time.perf_counter()
+    review = RegisterStore(folder).review(SPECS[name], raw, upload_name)
+    elapsed = time.perf_counter() - start
+    assert review.errors or review.data is not None
+    assert elapsed < ANSWER_S * load_factor(folder), elapsed
+    tracemalloc.start()
+    try:
+        RegisterStore(folder).review(SPECS[name], raw, upload_name)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < ANSWER_MB * 1e6
+    assert stored(folder) == before

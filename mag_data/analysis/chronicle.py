@@ -331,3 +331,13 @@ def statement_cards(registry: Registry, lang: str) -> list[dict[str, str]]:
             }
         )
     return cards
+
+
+def last_sessions(events: pd.DataFrame, lang: str, n: int = 5) -> list[str]:
+    """The ``n`` most recent dated sessions as "date · title · place" lines, newest first."""
+    sessions = events[(events["kind"].astype(str) == "session") & events["has_date"]]
+    newest = sessions.sort_values("start", ascending=False, kind="stable").head(n)
+    return [
+        f"{date_label(e, lang)} · {e[f'title_{lang}']} · {host_label(e, lang)}"
+        for _, e in newest.iterrows()
+    ]

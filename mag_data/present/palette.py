@@ -38,6 +38,15 @@ STATUS_COLORS: dict[str, str] = {
     "active": "#3182bd",
     "completed": "#08306b",
 }
+# The chronicle's event kinds (mag_data.register.schema.EVENT_KINDS).
+EVENT_KIND_COLORS: dict[str, str] = {
+    "session": "#1f4e9c",
+    "board_meeting": "#56b4e9",
+    "forum": "#009e73",
+    "contest": "#e69f00",
+    "election": "#cc79a7",
+    "admission": "#d55e00",
+}
 FALLBACK = ("#17becf", "#e377c2", "#bcbd22", "#8c564b", "#7f7f7f", "#aec7e8", "#ffbb78")
 NEUTRAL = "#b0b7c3"
 LAND = "#eef0f3"

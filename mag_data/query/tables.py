@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from mag_data.analysis import geo
-from mag_data.i18n import fmt_date, fmt_float, fmt_int, t
+from mag_data.i18n import fmt_float, fmt_int, t
 from mag_data.query import aggregations as agg
 from mag_data.query.filters import Filter, View, project_mask
 from mag_data.register.registry import Registry
@@ -247,7 +247,11 @@ def city_facts(registry: Registry, member_id: str, lang: str) -> pd.DataFrame:
         ),
         (
             t("city.joined", lang),
-            fmt_date(joined, lang) if pd.notna(joined) else t("city.no_data", lang),
+            (
+                f"{int(joined)} ({_text(city['joined_source_publisher'])})"
+                if pd.notna(joined)
+                else t("city.no_data", lang)
+            ),
         ),
         (t("city.aliases", lang), ", ".join(aliases.astype(str)) or "—"),
     ]

@@ -44,6 +44,14 @@ CODES = frozenset(
         "unknown_member",
         "lead_count",
         "more_problems",
+        # the chronicle (mag_data.register.chronicle_checks)
+        "unknown_host_city",
+        "host_incomplete",
+        "date_precision_mismatch",
+        "missing_source",
+        "unknown_event",
+        "joined_without_source",
+        "statement_without_figure",
         # reading an upload: encodings, size and shape (mag_data.register.textfile, workbook)
         "double_encoded",
         "wrong_field_count",

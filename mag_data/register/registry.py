@@ -16,6 +16,7 @@ import pandas as pd
 
 from mag_data import config
 from mag_data.query.index import RegistryIndex, build_index
+from mag_data.register.chronicle_checks import check_events, check_joined, check_statements
 from mag_data.register.countries import check_countries
 from mag_data.register.problems import DataValidationError, Problem
 from mag_data.register.reading import file_fingerprint as file_fingerprint  # re-exported
@@ -23,7 +24,10 @@ from mag_data.register.reading import fingerprint_of, read_register_files
 from mag_data.register.schema import (
     ALIASES,
     AREAS,
+    EVENT_SOURCES,
+    EVENTS,
     MEMBERS,
+    MEMBERSHIP_STATEMENTS,
     PARTICIPANTS,
     PROJECTS,
     REGISTER_FILES,
@@ -56,6 +60,8 @@ class Registry:
     year and the member's geography, so that every filter and aggregation works on one frame;
     ``project_row``/``member_row`` are the row positions of its project in ``projects`` and of its
     member in ``members`` (a filter then selects participations by position, not by id).
+    ``events``, ``event_sources`` and ``membership_statements`` are the chronicle: real, sourced
+    facts (``mag_data.analysis.chronicle`` reads them).
     """
 
     members: pd.DataFrame
@@ -65,6 +71,9 @@ class Registry:
     projects: pd.DataFrame
     participants: pd.DataFrame
     participations: pd.DataFrame
+    events: pd.DataFrame
+    event_sources: pd.DataFrame
+    membership_statements: pd.DataFrame
     warnings: tuple[Problem, ...] = ()
     files: tuple[FileInfo, ...] = ()
     fingerprint: str = ""
@@ -404,6 +413,11 @@ def load_registry(
     tasks = _read(folder, TASKS, problems, files, raws, source, tables, typed_out)
     projects = _read(folder, PROJECTS, problems, files, raws, source, tables, typed_out)
     participants = _read(folder, PARTICIPANTS, problems, files, raws, source, tables, typed_out)
+    events = _read(folder, EVENTS, problems, files, raws, source, tables, typed_out)
+    event_sources = _read(folder, EVENT_SOURCES, problems, files, raws, source, tables, typed_out)
+    statements = _read(
+        folder, MEMBERSHIP_STATEMENTS, problems, files, raws, source, tables, typed_out
+    )
     if any(p.severity == "error" for p in problems):
         raise DataValidationError(problems)
 
@@ -411,6 +425,9 @@ def load_registry(
     problems += check_aliases(aliases, members, ALIASES.file)
     problems += check_projects(projects, areas, tasks, PROJECTS.file)
     problems += check_participants(participants, members, projects, PARTICIPANTS.file)
+    problems += check_joined(members, MEMBERS.file)
+    problems += check_events(events, event_sources, members, (EVENTS.file, EVENT_SOURCES.file))
+    problems += check_statements(statements, MEMBERSHIP_STATEMENTS.file)
     if any(p.severity == "error" for p in problems):
         raise DataValidationError(problems)
 
@@ -428,6 +445,9 @@ def load_registry(
         projects=projects,
         participants=participants,
         participations=participations,
+        events=events,
+        event_sources=event_sources,
+        membership_statements=statements,
         warnings=tuple(p for p in problems if p.severity == "warning"),
         files=tuple(files),
         fingerprint=fingerprint_of(raws),

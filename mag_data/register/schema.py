@@ -12,6 +12,20 @@ ROLES: tuple[str, ...] = ("lead", "partner")
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 PROJECT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
+# The chronicle's vocabularies and forms (events.csv and its companions).
+EVENT_KINDS: tuple[str, ...] = (
+    "session",
+    "board_meeting",
+    "forum",
+    "contest",
+    "election",
+    "admission",
+)
+DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year", "unknown")
+# A date as precise as its source: YYYY, YYYY-MM or YYYY-MM-DD (checked against the precision).
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+URL_PATTERN = r"^https?://\S+$"
+ID_LIST_PATTERN = r"^[a-z0-9][a-z0-9_-]*(\|[a-z0-9][a-z0-9_-]*)*$"
 MAX_TEXT_LENGTH = 300
 # Russia's federal districts in their official order (``federal_district_id``: the slug of
 # ``federal_district_en``): the seven of the President's decree No. 849 of 13 May 2000 in the
@@ -90,7 +104,10 @@ MEMBERS = TableSpec(
         Column("population_year", "int", required=False, minimum=1800, maximum=2100),
         Column("population_source", "str"),
         Column("is_capital", "bool"),
-        Column("joined", "date", required=False),
+        Column("joined", "int", required=False, minimum=1990, maximum=2100),
+        Column("joined_source_url", "str", required=False, pattern=URL_PATTERN),
+        Column("joined_source_publisher", "str", required=False),
+        Column("joined_source_quote", "str", required=False),
         Column("geonameid", "int", required=False, minimum=1),
         Column("coord_source", "str"),
     ),
@@ -151,8 +168,84 @@ PARTICIPANTS = TableSpec(
     ),
 )
 
-# The register: these six files, in this order (the order of the content fingerprint). The one
+# The chronicle: real, sourced facts (unlike the illustrative projects). Every event carries one
+# source in its row (checked in mag_data.register.chronicle_checks); more are in event_sources.
+SOURCE_COLUMNS = (
+    Column("source_url", "str", required=False, pattern=URL_PATTERN),
+    Column("source_publisher", "str", required=False),
+    Column("source_quote", "str", required=False),
+    Column("source_date", "str", required=False, pattern=PARTIAL_DATE_PATTERN),
+)
+
+EVENTS = TableSpec(
+    name="events",
+    file="events.csv",
+    key=("id",),
+    columns=(
+        Column("id", "id", pattern=ID_PATTERN),
+        Column("kind", "category", choices=EVENT_KINDS),
+        Column("number", "str", required=False),
+        Column("start_date", "str", required=False, pattern=PARTIAL_DATE_PATTERN),
+        Column("end_date", "str", required=False, pattern=PARTIAL_DATE_PATTERN),
+        Column("date_precision", "category", choices=DATE_PRECISIONS),
+        Column("host_city_id", "id", required=False, pattern=ID_PATTERN),
+        Column("host_name_ru", "str", required=False),
+        Column("host_name_en", "str", required=False),
+        Column("host_lat", "float", required=False, minimum=-90, maximum=90),
+        Column("host_lon", "float", required=False, minimum=-180, maximum=180),
+        Column("title_ru", "str"),
+        Column("title_en", "str"),
+        Column("summary_ru", "str"),
+        Column("summary_en", "str"),
+        *SOURCE_COLUMNS,
+        Column("disagreement", "str", required=False),
+        Column("disagrees_with", "str", required=False, pattern=ID_LIST_PATTERN),
+    ),
+)
+
+EVENT_SOURCES = TableSpec(
+    name="event_sources",
+    file="event_sources.csv",
+    key=("event_id", "source_url"),
+    columns=(
+        Column("event_id", "id", pattern=ID_PATTERN),
+        Column("source_url", "str", pattern=URL_PATTERN),
+        Column("source_publisher", "str"),
+        Column("source_quote", "str"),
+        Column("source_date", "str", required=False, pattern=PARTIAL_DATE_PATTERN),
+        Column("note", "str", required=False),
+    ),
+)
+
+MEMBERSHIP_STATEMENTS = TableSpec(
+    name="membership_statements",
+    file="membership_statements.csv",
+    key=("id",),
+    columns=(
+        Column("id", "id", pattern=ID_PATTERN),
+        Column("as_of_year", "int", required=False, minimum=1990, maximum=2100),
+        Column("n_cities", "int", required=False, minimum=0),
+        Column("n_countries", "int", required=False, minimum=0),
+        Column("founded_stated", "str", required=False, pattern=PARTIAL_DATE_PATTERN),
+        Column("source_quote", "str"),
+        Column("source_url", "str", pattern=URL_PATTERN),
+        Column("source_publisher", "str"),
+        Column("note", "str", required=False),
+    ),
+)
+
+# The register: these nine files, in this order (the order of the content fingerprint). The one
 # list of them; a real register replaces the illustrative one with files of these names.
-REGISTER_TABLES: tuple[TableSpec, ...] = (MEMBERS, ALIASES, AREAS, TASKS, PROJECTS, PARTICIPANTS)
+REGISTER_TABLES: tuple[TableSpec, ...] = (
+    MEMBERS,
+    ALIASES,
+    AREAS,
+    TASKS,
+    PROJECTS,
+    PARTICIPANTS,
+    EVENTS,
+    EVENT_SOURCES,
+    MEMBERSHIP_STATEMENTS,
+)
 REGISTER_FILES: tuple[str, ...] = tuple(spec.file for spec in REGISTER_TABLES)
 TABLES_BY_NAME: dict[str, TableSpec] = {spec.name: spec for spec in REGISTER_TABLES}

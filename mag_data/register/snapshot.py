@@ -40,6 +40,7 @@ SOURCES = (
     "register/validate.py",
     "register/textfile.py",
     "register/problems.py",
+    "register/chronicle_checks.py",
 )
 
 

@@ -32,7 +32,7 @@ PAGE = "pages/data.py"
 GRODNO = (
     "grodno,Гродно,Grodno,belarus,Беларусь,Belarus,BY,eastern_europe,Восточная Европа,"
     "Eastern Europe,1,2,BY-HR,Гродненская область,Grodno Region,,,{lat},{lon},357493,2019,"
-    "test,false,,,{source}"
+    "test,false,,,,,,{source}"
 )
 
 

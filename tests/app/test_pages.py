@@ -157,7 +157,11 @@ def _numbers(trace: dict) -> list[float]:
         }.get(kind, ["values"])
     out: list[float] = []
     for field in fields:
-        flat = np.ravel(np.asarray(values(trace.get(field)), dtype=float))
+        raw = values(trace.get(field))
+        try:
+            flat = np.ravel(np.asarray(raw, dtype=float))
+        except ValueError:  # dates or categories (the chronicle's timeline): each one is drawn
+            flat = np.ones(len([v for v in raw if v not in (None, "")]))
         out += [v for v in flat.tolist() if not np.isnan(v)]
     return out
 

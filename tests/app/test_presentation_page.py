@@ -85,9 +85,9 @@ def step(at: AppTest, key: str, times: int = 1) -> AppTest:
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
-def test_the_presentation_opens_on_the_title_slide_as_1_of_7(open_presentation, lang):
+def test_the_presentation_opens_on_the_title_slide_as_1_of_8(open_presentation, lang):
     at = open_presentation(lang=lang)
-    assert counter(at) == "1 / 7"
+    assert counter(at) == "1 / 8"
     assert t("app.assembly", lang) in html(at)
     assert t("pres.filter.none", lang) in html(at)
     assert not at.get("plotly_chart")
@@ -96,18 +96,18 @@ def test_the_presentation_opens_on_the_title_slide_as_1_of_7(open_presentation, 
 
 def test_next_and_previous_walk_the_slides_and_the_map_draws_offline(open_presentation):
     at = step(open_presentation(), "pres_next")
-    assert counter(at) == "2 / 7"
+    assert counter(at) == "2 / 8"
     shown = charts(at)
     assert set(shown) == {"pres_chart_map"}
     assert shown["pres_chart_map"]["config"]["topojsonURL"] == "app/static/topojson/"
     kinds = {trace["type"] for trace in shown["pres_chart_map"]["figure"]["data"]}
     assert "scattergeo" in kinds
     assert deck.slide_label("map", "ru") in html(at)
-    step(at, "pres_next", 5)
-    assert counter(at) == "7 / 7"
+    step(at, "pres_next", 6)
+    assert counter(at) == "8 / 8"
     assert at.button(key="pres_next").disabled
     step(at, "pres_prev")
-    assert counter(at) == "6 / 7"
+    assert counter(at) == "7 / 8"
 
 
 def test_only_slides_showing_projects_say_so_in_their_footer(open_presentation):

@@ -10,8 +10,9 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from mag_data.analysis import chronicle
 from mag_data.i18n import fmt_int, fmt_pct, t
-from mag_data.present import charts
+from mag_data.present import charts, chronicle_charts
 from mag_data.present.caption import describe_filter
 from mag_data.present.deck.layout import IMAGE_HEIGHT, SLIDE_FONT_PX, TEXT
 from mag_data.query import aggregations as agg
@@ -19,7 +20,7 @@ from mag_data.query.filters import Filter, View
 from mag_data.register.registry import Registry
 from mag_data.register.schema import STATUSES
 
-SLIDE_KEYS = ("title", "map", "countries", "areas", "years", "top_cities", "summary")
+SLIDE_KEYS = ("title", "map", "countries", "areas", "years", "top_cities", "chronicle", "summary")
 # Slides that show project figures: their footer says the project data is illustrative.
 PROJECT_SLIDES = frozenset({"areas", "years", "top_cities", "summary"})
 TOP_CITIES = 10
@@ -327,12 +328,38 @@ def _summary_slide(view: View, lang: str, footer: tuple[str, ...], today: date) 
     )
 
 
+def _chronicle_slide(view: View, lang: str, footer: tuple[str, ...]) -> Slide:
+    """Where the assembly met (real, sourced events; host cities follow the view's geography)
+    and the last sessions the sources date."""
+    events = chronicle.events_table(view.registry)
+    hosts = set(view.members["id"].astype(str)) if view.geographic else None
+    events = chronicle.filter_events(events, hosts=hosts)
+    fig = presentation_figure(
+        chronicle_charts.chronicle_map(chronicle.host_counts(events), lang, height=IMAGE_HEIGHT)
+    )
+    last = chronicle.last_sessions(events, lang, n=3)
+    lines = [
+        t("chron.intro", lang, date=chronicle.SEARCH_DATE),
+        f"{t('pres.chronicle.last', lang)}:",
+        *last,
+    ]
+    return Slide(
+        key="chronicle",
+        title=slide_label("chronicle", lang),
+        subtitle=f"{t('pres.chronicle.last', lang)}: " + "; ".join(last) if last else "",
+        figure=fig,
+        notes=_notes(charts.alt_text(fig), lines, lang),
+        footer=footer,
+    )
+
+
 _BUILDERS = {
     "map": _map_slide,
     "countries": _countries_slide,
     "areas": _areas_slide,
     "years": _years_slide,
     "top_cities": _top_cities_slide,
+    "chronicle": _chronicle_slide,
 }
 
 

@@ -35,7 +35,7 @@ def member_row(member_id: str, country: str, position: int) -> str:
     lon = 30 + position
     return (
         f"{member_id},{member_id},{member_id.title()},{country},{c_ru},{c_en},{iso},{region},"
-        f"{r_ru},{r_en},1,{position},,{member_id},{member_id},,,55.0,{lon},1000,2021,test,false,,,test"
+        f"{r_ru},{r_en},1,{position},,{member_id},{member_id},,,55.0,{lon},1000,2021,test,false,,,,,,test"
     )
 
 

@@ -52,7 +52,7 @@ def members_csv(*edits: tuple[int, str, str], drop: int | None = None, add: str 
 NEW_CITY = (
     "grodno,Гродно,Grodno,belarus,Беларусь,Belarus,BY,eastern_europe,Восточная Европа,"
     "Eastern Europe,1,2,BY-HR,Гродненская область,Grodno Region,,,53.6884,23.8258,357493,2019,"
-    "test,false,,627904,test"
+    "test,false,,,,,627904,test"
 )
 
 

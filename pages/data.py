@@ -237,7 +237,18 @@ def upload_section(user: str) -> None:
     review_key = (spec.name, hashlib.sha256(raw).hexdigest(), repr(sorted(fills.items())))
     cached = st.session_state.get(REVIEW_KEY)
     if cached is None or cached[0] != review_key:
-        review = store.review(spec, raw, uploaded.name, fills)
+        # A large file takes seconds to check: say which step is running, then fold the box.
+        with st.status(t("data.review.running", lang, file=uploaded.name)) as status:
+            steps = ("read", "check", "compare")
+            bar = st.progress(0.0)
+
+            def show_step(name: str) -> None:
+                status.update(label=t(f"data.review.step.{name}", lang, file=uploaded.name))
+                bar.progress((steps.index(name) + 1) / (len(steps) + 1))
+
+            review = store.review(spec, raw, uploaded.name, fills, progress=show_step)
+            bar.progress(1.0)
+            status.update(label=t("data.review.done", lang), state="complete", expanded=False)
         st.session_state[REVIEW_KEY] = (review_key, review)
         st.session_state["data_confirm"] = False
     else:

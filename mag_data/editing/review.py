@@ -308,14 +308,17 @@ def review_upload(
     raw: bytes,
     upload_name: str,
     fills: Mapping[int, Mapping[str, str]] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> UploadReview:
     """Validate an upload against the rest of the register and compute what it would change.
 
     ``files`` are the register's current files (as ``RegisterStore.read_files`` reads them from
     ``folder``). ``fills`` sets cells before validation (row index -> column -> text), e.g.
-    coordinates found for a new city. Nothing is written.
+    coordinates found for a new city. ``progress`` is told each step as it starts (``read``,
+    ``check``, ``compare``), so a long review can say what it is doing. Nothing is written.
     """
     base = fingerprint_of(files)
+    step = progress or (lambda _name: None)
 
     def done(
         problems: list[Problem],
@@ -353,9 +356,11 @@ def review_upload(
                 )
             ]
         )
+    step("read")
     table, read_problems = read_table(raw, upload_name, upload=True, register=spec.name)
     if table is None:
         return done(read_problems)
+    step("check")
     if fills:
         table = fill_cells(table, fills)
     # The upload is read once: the register is checked with the table read (its bytes only
@@ -370,6 +375,7 @@ def review_upload(
         )
     except DataValidationError as error:
         return done(read_problems + error.problems, table)
+    step("compare")
     problems = read_problems + list(registry.warnings)
     new = canonical_frame(spec, validated[spec.file])
     current_raw = files.get(spec.file, b"")

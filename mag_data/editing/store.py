@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -177,10 +177,13 @@ class RegisterStore:
         raw: bytes,
         upload_name: str,
         fills: Mapping[int, Mapping[str, str]] | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> UploadReview:
         """Validate an upload against the rest of the register and compute what it would change
-        (``review.review_upload``). Nothing is written."""
-        return review_upload(self.folder, self.read_files(), spec, raw, upload_name, fills)
+        (``review.review_upload``; ``progress`` hears each step). Nothing is written."""
+        return review_upload(
+            self.folder, self.read_files(), spec, raw, upload_name, fills, progress
+        )
 
     def new_members_without_coordinates(self, raw: bytes, upload_name: str) -> pd.DataFrame:
         """Rows of a members upload that add a city and leave ``lat`` or ``lon`` empty

@@ -415,3 +415,17 @@ def test_a_row_with_too_few_fields_is_one_problem(folder: Path) -> None:
     n = len(MEMBERS.columns)  # 29 today: «6 полей из 29»
     assert describe_problem(r.errors[0], "ru")[1].startswith(f"6 полей из {n}")
     assert describe_problem(r.errors[0], "en")[1].startswith(f"6 fields of {n}")
+
+
+def test_a_review_says_each_step_as_it_starts(folder: Path) -> None:
+    """The page shows what a long review is doing: reading, checking, comparing, in order."""
+    from mag_data.editing.review import review_upload
+    from mag_data.register.reading import read_register_files
+
+    steps: list[str] = []
+    files = read_register_files(folder)[0]
+    review_upload(folder, files, MEMBERS, members().encode(), "members.csv", progress=steps.append)
+    assert steps == ["read", "check", "compare"]
+    steps.clear()
+    review_upload(folder, files, MEMBERS, b"\x00\x01garbage", "members.csv", progress=steps.append)
+    assert steps == ["read"]  # refused while reading: nothing more to do

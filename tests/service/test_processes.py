@@ -10,6 +10,7 @@ page does) is served by both processes after a reload, each having served the ol
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import shutil
 import urllib.request
 import uuid
@@ -38,6 +39,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
     cache = tmp_path_factory.mktemp("cache")
     with burst.servers(REPO_ROOT / "serve.py", folder, 2, logs, cache, nginx=True) as srv:
         yield srv | {"folder": folder}
+
+
+def _run(coroutine):  # type: ignore[no-untyped-def]
+    """Run a coroutine to its end in a thread of its own: the browser tests' Playwright keeps an
+    event loop running in this thread, where ``asyncio.run`` is refused."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _upstream(base: str, cookie: str | None) -> tuple[str, str]:
@@ -107,7 +115,7 @@ def test_an_edit_through_the_shared_folder_is_served_by_both_processes(cluster) 
     query = "lang=en&profile=yerevan"
     marker = "Yerevan-" + uuid.uuid4().hex[:8]
     for cookie in cookies.values():  # both processes serve (and cache) the register as it is
-        text = asyncio.run(_page_text(ws, cookie, query))
+        text = _run(_page_text(ws, cookie, query))
         assert b"Yerevan" in text and marker.encode() not in text
 
     store = RegisterStore(cluster["folder"])
@@ -117,5 +125,5 @@ def test_an_edit_through_the_shared_folder_is_served_by_both_processes(cluster) 
     store.apply({"members.csv": edited}, expected_fingerprint=store.fingerprint(), user="test")
 
     for backend, cookie in cookies.items():  # a reload: a new session on each process
-        text = asyncio.run(_page_text(ws, cookie, query))
+        text = _run(_page_text(ws, cookie, query))
         assert marker.encode() in text, f"{backend} still serves the old register"

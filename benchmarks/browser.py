@@ -65,13 +65,13 @@ class BrowserResult:
         return dict(self.__dict__)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
     try:
         with _NO_PROXY.open(url, timeout=1) as resp:
             return bool(resp.status == 200)
@@ -79,7 +79,7 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _peak_rss_mb(pid: int) -> float | None:
+def peak_rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -135,7 +135,7 @@ def measure(
     start includes reading and validating the register; holding the snapshot an earlier start
     wrote, it is a restart with an unchanged register (the usual case)."""
     result = BrowserResult()
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [
         str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable,
@@ -191,7 +191,7 @@ def measure(
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )  # fmt: skip
             try:
-                while not _healthy(f"{base}/_stcore/health"):
+                while not healthy(f"{base}/_stcore/health"):
                     if proc.poll() is not None:
                         raise RuntimeError(f"streamlit exited with {proc.returncode}; {log_file}")
                     if time.perf_counter() - start > 120:
@@ -216,10 +216,10 @@ def measure(
                     page.wait_for_timeout(300)  # late frames (e.g. the URL rewrite) still count
                     result.page_seconds[name] = time.perf_counter() - begin
                     result.page_bytes[name] = ws_bytes[0]
-                result.peak_rss_mb = _peak_rss_mb(proc.pid)
+                result.peak_rss_mb = peak_rss_mb(proc.pid)
             except (PlaywrightError, RuntimeError) as error:
                 result.errors.append(str(error)[:500])
-                result.peak_rss_mb = result.peak_rss_mb or _peak_rss_mb(proc.pid)
+                result.peak_rss_mb = result.peak_rss_mb or peak_rss_mb(proc.pid)
             finally:
                 context.close()
                 browser.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mag_data.register.problems import Problem
-from mag_data.register.validate import MAX_PROBLEMS_PER_CHECK
+from mag_data.register.validate import flag_rows
 
 # How a date of each precision is written (an unknown date is left empty).
 PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
@@ -23,40 +23,6 @@ JOINED_SOURCE = ("joined_source_url", "joined_source_publisher", "joined_source_
 def _text(column: pd.Series) -> pd.Series:
     """A text column with missing cells as ""."""
     return column.astype("string").fillna("")
-
-
-def _flag(
-    problems: list[Problem],
-    code: str,
-    file: str,
-    mask: pd.Series,
-    frame: pd.DataFrame,
-    column: str,
-    **params: object,
-) -> None:
-    """One problem per True row of ``mask`` (capped), located by spreadsheet row."""
-    rows = mask.to_numpy(dtype=bool).nonzero()[0]
-    values = _text(frame[column]) if column in frame else pd.Series([""] * len(frame))
-    for i in rows[:MAX_PROBLEMS_PER_CHECK]:
-        problems.append(
-            Problem(
-                file=file,
-                code=code,
-                row=int(i) + 2,
-                column=column,
-                value=str(values.iloc[i]),
-                params=dict(params),
-            )
-        )
-    if len(rows) > MAX_PROBLEMS_PER_CHECK:
-        problems.append(
-            Problem(
-                file=file,
-                code="more_problems",
-                column=column,
-                params={"n": len(rows) - MAX_PROBLEMS_PER_CHECK, "of_code": code},
-            )
-        )
 
 
 def _not_calendar_date(dates: pd.Series) -> pd.Series:
@@ -74,13 +40,13 @@ def check_dates(events: pd.DataFrame, file: str) -> list[Problem]:
     length = precision.map(PRECISION_LENGTH).astype("Int64").fillna(0)
     unknown = precision == "unknown"
     start_bad = (unknown & (start != "")) | (~unknown & (start.str.len() != length))
-    _flag(problems, "date_precision_mismatch", file, start_bad, events, "start_date")
+    flag_rows(problems, "date_precision_mismatch", file, start_bad, events, "start_date")
     end_bad = (end != "") & (unknown | (end.str.len() != length))
-    _flag(problems, "date_precision_mismatch", file, end_bad, events, "end_date")
+    flag_rows(problems, "date_precision_mismatch", file, end_bad, events, "end_date")
     for column, values in (("start_date", start), ("end_date", end)):
-        _flag(problems, "bad_date", file, _not_calendar_date(values), events, column)
+        flag_rows(problems, "bad_date", file, _not_calendar_date(values), events, column)
     ends_early = (end != "") & ~end_bad & ~start_bad & (end < start)
-    _flag(problems, "end_before_start", file, ends_early, events, "end_date")
+    flag_rows(problems, "end_before_start", file, ends_early, events, "end_date")
     return problems
 
 
@@ -92,7 +58,7 @@ def check_events(
     problems = check_dates(events, events_file)
     member_ids = set(_text(members["id"]))
     host = _text(events["host_city_id"])
-    _flag(
+    flag_rows(
         problems,
         "unknown_host_city",
         events_file,
@@ -105,16 +71,18 @@ def check_events(
     # A member host takes its name and place from members.csv; any other host needs all four.
     incomplete = (host == "") & given.any(axis=1) & ~given.all(axis=1)
     doubled = (host != "") & given.any(axis=1)
-    _flag(problems, "host_incomplete", events_file, incomplete | doubled, events, "host_city_id")
+    flag_rows(
+        problems, "host_incomplete", events_file, incomplete | doubled, events, "host_city_id"
+    )
     for part in SOURCE_PARTS:
         missing = _text(events[part]).str.strip() == ""
-        _flag(problems, "missing_source", events_file, missing, events, part)
+        flag_rows(problems, "missing_source", events_file, missing, events, part)
     event_ids = set(_text(events["id"]))
     named = _text(events["disagrees_with"]).str.split("|")
     unknown_named = named.map(lambda ids: any(i and i not in event_ids for i in ids))
-    _flag(problems, "unknown_event", events_file, unknown_named, events, "disagrees_with")
+    flag_rows(problems, "unknown_event", events_file, unknown_named, events, "disagrees_with")
     unknown_source = ~_text(event_sources["event_id"]).isin(event_ids)
-    _flag(problems, "unknown_event", sources_file, unknown_source, event_sources, "event_id")
+    flag_rows(problems, "unknown_event", sources_file, unknown_source, event_sources, "event_id")
     return problems
 
 
@@ -126,7 +94,7 @@ def check_statements(statements: pd.DataFrame, file: str) -> list[Problem]:
         & statements["n_countries"].isna()
         & (_text(statements["founded_stated"]) == "")
     )
-    _flag(problems, "statement_without_figure", file, empty, statements, "n_cities")
+    flag_rows(problems, "statement_without_figure", file, empty, statements, "n_cities")
     return problems
 
 
@@ -136,7 +104,7 @@ def check_joined(members: pd.DataFrame, file: str) -> list[Problem]:
     has_year = members["joined"].notna()
     present = pd.DataFrame({p: _text(members[p]).str.strip() != "" for p in JOINED_SOURCE})
     for part in JOINED_SOURCE:
-        _flag(problems, "joined_without_source", file, has_year & ~present[part], members, part)
+        flag_rows(problems, "joined_without_source", file, has_year & ~present[part], members, part)
     orphan = ~has_year & present.any(axis=1)
-    _flag(problems, "joined_without_source", file, orphan, members, "joined")
+    flag_rows(problems, "joined_without_source", file, orphan, members, "joined")
     return problems

@@ -35,7 +35,7 @@ from mag_data.register.schema import (
     TableSpec,
 )
 from mag_data.register.textfile import RawTable, read_table
-from mag_data.register.validate import MAX_PROBLEMS_PER_CHECK, validate_table
+from mag_data.register.validate import MAX_PROBLEMS_PER_CHECK, flag_rows, validate_table
 
 # Columns of a member that must be the same for every member of one country / macro-region.
 COUNTRY_COLUMNS = ("country_ru", "country_en", "iso_code", "macro_region_id")
@@ -119,39 +119,6 @@ class Registry:
         return int(years.min()), int(years.max())
 
 
-def _issues(
-    problems: list[Problem],
-    code: str,
-    file: str,
-    mask: pd.Series,
-    frame: pd.DataFrame,
-    column: str,
-    **params: object,
-) -> None:
-    """Append one problem per True row of mask (capped), for cross-table checks."""
-    rows = mask.to_numpy().nonzero()[0]
-    for i in rows[:MAX_PROBLEMS_PER_CHECK]:
-        problems.append(
-            Problem(
-                file=file,
-                code=code,
-                row=int(i) + 2,
-                column=column,
-                value=str(frame[column].iloc[i]),
-                params=dict(params),
-            )
-        )
-    if len(rows) > MAX_PROBLEMS_PER_CHECK:
-        problems.append(
-            Problem(
-                file=file,
-                code="more_problems",
-                column=column,
-                params={"n": len(rows) - MAX_PROBLEMS_PER_CHECK, "of_code": code},
-            )
-        )
-
-
 def check_members(members: pd.DataFrame, file: str) -> list[Problem]:
     """Per-country consistency: one country id, one set of names, ISO code and macro-region."""
     problems: list[Problem] = check_countries(members, file)
@@ -162,7 +129,7 @@ def check_members(members: pd.DataFrame, file: str) -> list[Problem]:
         for col in cols:
             values = members[[group_col, col]].astype("string").fillna("")
             first = values.groupby(group_col, observed=True)[col].transform("first")
-            _issues(
+            flag_rows(
                 problems,
                 "inconsistent_value",
                 file,
@@ -193,7 +160,7 @@ def check_projects(
     problems: list[Problem] = []
     area_ids = set(areas["id"].astype(str))
     bad_area = projects["area_id"].notna() & ~projects["area_id"].astype(str).isin(area_ids)
-    _issues(
+    flag_rows(
         problems,
         "unknown_value",
         file,
@@ -204,7 +171,7 @@ def check_projects(
     )
     task_ids = set(tasks["id"].astype(str))
     bad_task = projects["task_id"].notna() & ~projects["task_id"].astype(str).isin(task_ids)
-    _issues(
+    flag_rows(
         problems,
         "unknown_value",
         file,
@@ -214,9 +181,9 @@ def check_projects(
         allowed=", ".join(sorted(task_ids)),
     )
     ends_early = projects["end_date"].notna() & (projects["end_date"] < projects["start_date"])
-    _issues(problems, "end_before_start", file, ends_early, projects, "end_date")
+    flag_rows(problems, "end_before_start", file, ends_early, projects, "end_date")
     no_currency = projects["budget"].notna() & projects["currency"].isna()
-    _issues(problems, "budget_without_currency", file, no_currency, projects, "currency")
+    flag_rows(problems, "budget_without_currency", file, no_currency, projects, "currency")
     return problems
 
 
@@ -226,9 +193,9 @@ def check_participants(
     """Every participant names a known project and a known member; one lead per project."""
     problems: list[Problem] = []
     unknown_project = ~_is_in(participants["project_id"], projects["id"])
-    _issues(problems, "unknown_project", file, unknown_project, participants, "project_id")
+    flag_rows(problems, "unknown_project", file, unknown_project, participants, "project_id")
     unknown_member = ~_is_in(participants["member_id"], members["id"])
-    _issues(problems, "unknown_member", file, unknown_member, participants, "member_id")
+    flag_rows(problems, "unknown_member", file, unknown_member, participants, "member_id")
     project = participants["project_id"].astype("category")
     leads = participants["role"].astype(str).eq("lead").groupby(project, observed=True).sum()
     without_lead = leads[leads != 1]
@@ -256,7 +223,7 @@ def _is_in(values: pd.Series, known: pd.Series) -> pd.Series:
 def check_aliases(aliases: pd.DataFrame, members: pd.DataFrame, file: str) -> list[Problem]:
     problems: list[Problem] = []
     unknown = ~_is_in(aliases["member_id"], members["id"])
-    _issues(problems, "unknown_member", file, unknown, aliases, "member_id")
+    flag_rows(problems, "unknown_member", file, unknown, aliases, "member_id")
     return problems
 
 

@@ -266,3 +266,42 @@ def validate_table(
                 )
             )
     return out, problems
+
+
+def flag_rows(
+    problems: list[Problem],
+    code: str,
+    file: str,
+    mask: pd.Series,
+    frame: pd.DataFrame,
+    column: str,
+    **params: object,
+) -> None:
+    """One problem per True row of ``mask`` (capped at ``MAX_PROBLEMS_PER_CHECK``, then one
+    ``more_problems``), located by spreadsheet row: the cross-table checks report with this."""
+    rows = mask.to_numpy(dtype=bool).nonzero()[0]
+    values = (
+        frame[column].astype("string").fillna("")
+        if column in frame
+        else pd.Series([""] * len(frame))
+    )
+    for i in rows[:MAX_PROBLEMS_PER_CHECK]:
+        problems.append(
+            Problem(
+                file=file,
+                code=code,
+                row=int(i) + 2,
+                column=column,
+                value=str(values.iloc[i]),
+                params=dict(params),
+            )
+        )
+    if len(rows) > MAX_PROBLEMS_PER_CHECK:
+        problems.append(
+            Problem(
+                file=file,
+                code="more_problems",
+                column=column,
+                params={"n": len(rows) - MAX_PROBLEMS_PER_CHECK, "of_code": code},
+            )
+        )

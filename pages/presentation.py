@@ -87,8 +87,14 @@ def _footer_html(slide: deck.Slide) -> str:
 
 def _slide_css(show: bool) -> str:
     """The slide's type: on the page sized for a laptop, in the show sized from the screen's
-    height (vh) so the whole slide fits 1024×768 to 1920×1080 and reads from the back row."""
-    v = (lambda vh, _rem: f"{vh}vh") if show else (lambda _vh, rem: f"{rem}rem")
+    height (vh) so the whole slide fits 1024×768 to 1920×1080 and reads from the back row; on a
+    screen narrower than 4:3 (a phone held upright) from its width instead, so words are not
+    broken mid-word (small text keeps 80 % of its laptop size to stay legible)."""
+    v = (
+        (lambda vh, rem: f"max({round(rem * 0.8, 3)}rem, min({vh}vh, {round(vh * 0.75, 3)}vw))")
+        if show
+        else (lambda _vh, rem: f"{rem}rem")
+    )
     return f"""<style>
 .pres-title {{ font-size: {v(6.2, 0) if show else "clamp(1.5rem, 5vw, 2.3rem)"};
   font-weight: 700; line-height: 1.15; color: {TEXT}; margin: 0; overflow-wrap: break-word; }}

@@ -118,6 +118,19 @@ def distance_order(members: pd.DataFrame, member_id: str) -> tuple[np.ndarray, n
 MIN_MAP_SPAN = (18.0, 9.0)
 
 
+# Natural Earth's 1:50m base map is drawn where a frame is small enough for its detail to show
+# (a country of Belarus's or Armenia's size, a city with its neighbours); a frame this wide or
+# wider (the whole membership, Russia, Kazakhstan) takes the 1:110m map, which looks the same at
+# that scale and draws 4-10 times faster in the browser (docs/BENCHMARKS.md, "Click to chart").
+DETAILED_MAP_MAX_LON_SPAN = 34.0  # Kazakhstan's frame is 37°, Belarus's 30°, Moscow's 32°
+
+
+def map_resolution(bounds: dict[str, list[float]]) -> int:
+    """Base-map scale (plotly ``geo.resolution``: 50 or 110) for a frame from ``map_bounds``."""
+    west, east = bounds["lonaxis"]
+    return 50 if east - west < DETAILED_MAP_MAX_LON_SPAN else 110
+
+
 def map_bounds(members: pd.DataFrame, pad_deg: float = 2.0) -> dict[str, list[float]]:
     """Longitude/latitude ranges that frame the given members with a margin.
 

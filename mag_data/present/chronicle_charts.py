@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mag_data.analysis.chronicle import date_label, kind_label
-from mag_data.analysis.geo import map_bounds
+from mag_data.analysis.geo import map_bounds, map_resolution
 from mag_data.i18n import t
 from mag_data.present import palette
 from mag_data.present.charts.base import _axis, _style, empty_figure
@@ -124,7 +124,7 @@ def chronicle_map(hosts: pd.DataFrame, lang: str, height: int = 560) -> go.Figur
     )
     geo = dict(
         projection=dict(type="conic conformal", parallels=[45, 65], rotation=dict(lon=center_lon)),
-        resolution=50,
+        resolution=map_resolution(bounds),
         showcountries=True,
         countrycolor="#8a94a3",
         showland=True,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from mag_data.analysis.geo import ISO2_TO_ISO3, map_bounds
+from mag_data.analysis.geo import ISO2_TO_ISO3, map_bounds, map_resolution
 from mag_data.i18n import fmt_int, t
 from mag_data.present import palette
 from mag_data.present.charts.base import (
@@ -227,15 +227,15 @@ def _label_mask(cities: pd.DataFrame) -> np.ndarray:
     return mask
 
 
-def _map_geo(cities: pd.DataFrame, resolution: int) -> dict[str, Any]:
-    """The geo subplot framing ``cities``."""
+def _map_geo(cities: pd.DataFrame, resolution: int | None) -> dict[str, Any]:
+    """The geo subplot framing ``cities`` (``resolution`` None: by the frame, ``map_resolution``)."""
     bounds = map_bounds(cities)
     center_lon = sum(bounds["lonaxis"]) / 2
     return dict(
         # Lambert conformal conic, the usual projection for maps of Russia and the CIS: it
         # fills a wide screen with the members from Kaliningrad to Kamchatka.
         projection=dict(type="conic conformal", parallels=[45, 65], rotation=dict(lon=center_lon)),
-        resolution=resolution,
+        resolution=resolution or map_resolution(bounds),
         showcountries=True,
         countrycolor="#8a94a3",
         countrywidth=0.6,
@@ -256,7 +256,12 @@ def _map_geo(cities: pd.DataFrame, resolution: int) -> dict[str, Any]:
 
 
 def _map_parts(
-    cities: pd.DataFrame, lang: str, color_by: str, links: Frame, countries: Frame, resolution: int
+    cities: pd.DataFrame,
+    lang: str,
+    color_by: str,
+    links: Frame,
+    countries: Frame,
+    resolution: int | None = None,
 ) -> tuple[list[Trace], Layout]:
     """Traces and layout of ``member_map`` (non-empty ``cities``), also used by ``network_map``."""
     data: list[Trace] = []
@@ -297,11 +302,11 @@ def member_map(
     color_by: str = "country",
     links: pd.DataFrame | None = None,
     countries: pd.DataFrame | None = None,
-    resolution: int = 50,
+    resolution: int | None = None,
     height: int = 620,
     illustrative: bool = False,
 ) -> go.Figure:
-    """Member cities on a geo map: marker area ∝ population, colour by country or macro-region,
+    """Member cities on a geo map (base map at ``resolution`` 50 or 110; None: by the frame): marker area ∝ population, colour by country or macro-region,
     the largest cities named, hover card (name, country, population, projects); optional partner
     links (great-circle lines, width by shared projects; the ``MAX_MAP_LINES`` strongest of
     ``links``) and a choropleth of members per country (``countries``: by_country). The links are

@@ -39,7 +39,7 @@ def network_map(
         return empty_figure(lang, title)
     drawn = links if max_links is None else links.head(max_links)
     data, layout = _map_parts(
-        cities, lang, "country", drawn if not drawn.empty else None, countries=None, resolution=50
+        cities, lang, "country", drawn if not drawn.empty else None, countries=None
     )
     if links.empty:
         top = "—"

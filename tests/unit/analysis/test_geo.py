@@ -55,3 +55,29 @@ def test_distances_between_all_members_agree_with_geopy():
         exact = np.array([geodesic((a, b), (c, d)).km for c, d in zip(lat, lon, strict=True)])
         worst = max(worst, float(np.max(np.abs(fast - exact))))
     assert worst < 0.001
+
+
+def _members_of(country: str | None = None):
+    import pandas as pd
+
+    from mag_data import config
+
+    members = pd.read_csv(
+        config.DATA_DIR / "members.csv", usecols=["id", "country_id", "lat", "lon"]
+    )
+    return members if country is None else members[members["country_id"] == country]
+
+
+@pytest.mark.parametrize(
+    ("country", "resolution"),
+    [(None, 110), ("russia", 110), ("kazakhstan", 110), ("belarus", 50), ("armenia", 50)],
+)
+def test_wide_frames_take_the_coarse_base_map_small_ones_the_detailed(country, resolution):
+    assert geo.map_resolution(geo.map_bounds(_members_of(country))) == resolution
+
+
+def test_one_city_framed_with_its_neighbours_takes_the_detailed_base_map():
+    moscow = _members_of()
+    moscow = moscow[moscow["id"] == "moscow"]
+    assert len(moscow) == 1
+    assert geo.map_resolution(geo.map_bounds(moscow)) == 50

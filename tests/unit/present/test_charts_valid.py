@@ -350,3 +350,19 @@ def test_the_escaped_names_are_the_names_as_written(hostile_inputs: dict[str, In
         for c in tr.customdata
     }
     assert set(HOSTILE_NAMES.values()) <= shown
+
+
+def test_the_member_map_takes_its_base_map_scale_from_its_frame():
+    registry = load_registry(config.DATA_DIR)
+    whole = charts.member_map(agg.by_city(apply_filter(registry, Filter())), "ru")
+    belarus = charts.member_map(
+        agg.by_city(apply_filter(registry, Filter(countries=("belarus",)))), "ru"
+    )
+    assert whole.layout.geo.resolution == 110
+    assert belarus.layout.geo.resolution == 50
+    assert (
+        charts.member_map(
+            agg.by_city(apply_filter(registry, Filter())), "ru", resolution=50
+        ).layout.geo.resolution
+        == 50
+    )

@@ -245,7 +245,7 @@ def area_country_heatmap(
         text=z,
         texttemplate="%{text}",
         textfont=dict(size=14),
-        colorbar=dict(title=dict(text=t("m.projects", lang))),
+        colorbar=dict(title=dict(text=t("m.projects", lang)), x=1.0, xanchor="left"),
         hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
     )
     layout = {

@@ -4,6 +4,7 @@ constructor without validation (``_figure``), axis, legend and text helpers, the
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeAlias
 
@@ -13,6 +14,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from mag_data.i18n import PLOTLY_SEPARATORS, fmt_int, t
+from mag_data.present.charts.margins import fit_margins
 
 Trace = dict[str, Any]
 Layout = dict[str, Any]
@@ -24,7 +26,11 @@ _MARKUP = ("<", ">", "&")
 WARN_COLOR = "#9a3412"  # the illustrative-data mark (as on the slides' footer)
 MUTED_COLOR = "#5b6470"
 
-FONT = dict(family="Arial, 'Helvetica Neue', sans-serif", size=16, color="#1b1f24")
+FONT_SIZE = 16
+# Tick labels, set on every axis (not in the template, which Streamlit's chart theme rewrites to
+# 12 px): one size in the app and in exported images, and the size the margins are fitted to.
+TICK_FONT_SIZE = 14
+FONT = dict(family="Arial, 'Helvetica Neue', sans-serif", size=FONT_SIZE, color="#1b1f24")
 # plotly_white's layout part only, without the parts no chart here uses (3-D scenes, polar and
 # ternary axes, default shapes, default colour scales: every coloured chart names its scale):
 # every figure carries and copies the template, so what is left out is not paid for on every
@@ -100,6 +106,9 @@ def _subtitle(lang: str, illustrative: bool) -> str:
     return " · ".join(parts)
 
 
+_AXIS_KEY = re.compile(r"[xy]axis\d*")
+
+
 def _style(
     data: list[Trace],
     layout: Layout,
@@ -116,10 +125,18 @@ def _style(
     the builder's own part; it is not changed). ``title`` is ours (plain text, may hold
     ``<br>``); register text in it must have gone through ``plain``."""
     margin = layout.get("margin", {})
+    axes = {
+        key: {**value, "tickfont": {"size": TICK_FONT_SIZE, **value.get("tickfont", {})}}
+        for key, value in layout.items()
+        if _AXIS_KEY.fullmatch(key) and isinstance(value, dict)
+    }
+    # Margins the labels will need, asked for up front: plotly.js then draws the chart once.
+    fitted = fit_margins(data, {**layout, **axes}, FONT_SIZE)
     return _figure(
         data,
         {
             **layout,
+            **axes,
             "title": dict(
                 text=title,
                 x=0.01,
@@ -135,7 +152,12 @@ def _style(
             "separators": PLOTLY_SEPARATORS[lang],
             "height": height,
             # A builder that put its legend on top has already asked for a taller top margin.
-            "margin": dict(l=10, r=10, t=(margin.get("t") or 60) + 22, b=margin.get("b") or 10),
+            "margin": dict(
+                l=max(10, fitted.get("l", 0)),
+                r=max(10, fitted.get("r", 0)),
+                t=(margin.get("t") or 60) + 22,
+                b=max(margin.get("b") or 10, fitted.get("b", 0)),
+            ),
             "legend": {**layout.get("legend", {}), "font": dict(size=14)},
             "meta": {"alt": alt, "illustrative": illustrative, **(meta or {})},
         },
@@ -149,8 +171,9 @@ def alt_text(fig: go.Figure) -> str:
 
 
 def _axis(title: str | None = None, **props: Any) -> dict[str, Any]:
-    """An axis (or subplot) dict: its title text, if any, and other properties."""
-    return props if title is None else {"title": {"text": title}, **props}
+    """An axis (or subplot) dict: its title text, if any (an empty title is none: plotly.js
+    would keep room for it beside the tick labels), and other properties."""
+    return props if not title else {"title": {"text": title}, **props}
 
 
 def _integer_ticks(max_value: float) -> dict[str, Any]:

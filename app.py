@@ -20,12 +20,13 @@ st.set_page_config(
 sidebar.seed_language()
 lang = sidebar.current_language()
 
+ROOT_PATH = "_root"  # the default page's own name, never in a link (it is served at /)
 PAGES = {
     "overview": st.Page(
         "pages/overview.py",
         title=t("page.overview", lang),
         icon="🏠",
-        url_path="home",  # the default page is served at the app root
+        url_path=ROOT_PATH,  # the default page is served at the app root
         default=True,
     ),
     "map": st.Page("pages/map.py", title=t("page.map", lang), icon="🗺️", url_path="map"),
@@ -49,10 +50,26 @@ PAGES = {
     "data": st.Page("pages/data.py", title=t("page.data", lang), icon="🗂️", url_path="data"),
 }
 st.session_state["_pages"] = PAGES
-# /overview (the page's name in links people type) opens the overview, not "Page not found":
-# a hidden second entry for the same page (the default page itself is served at the root).
-OVERVIEW_ALIAS = st.Page(
-    "pages/overview.py", title=t("page.overview", lang), url_path="overview", visibility="hidden"
+# /overview (the page's name in links people type) and /home open the overview, not "Page not
+# found": hidden entries for the same page (the default page itself is served at the root).
+OVERVIEW_ALIASES = [
+    st.Page("pages/overview.py", title=t("page.overview", lang), url_path=path, visibility="hidden")
+    for path in ("overview", "home")
+]
+# Any other address (/kart, a typo) would get Streamlit's English «Page not found» dialog: a
+# hidden page takes that address for this run, which goes on to the overview (its query
+# parameters kept) and says there, in the interface language, that the page does not exist.
+UNKNOWN = state.unknown_path(
+    st.context.url,
+    str(st.get_option("server.baseUrlPath") or ""),
+    [ROOT_PATH, *(page.url_path for page in (*PAGES.values(), *OVERVIEW_ALIASES))],
+)
+NOT_FOUND = (
+    st.Page(
+        "pages/overview.py", title=t("page.overview", lang), url_path=UNKNOWN, visibility="hidden"
+    )
+    if UNKNOWN
+    else None
 )
 MANAGE = ("data",)  # pages that change the registers, in their own navigation section
 # The navigation comes before the register is loaded: on a server's first start, loading a
@@ -61,9 +78,19 @@ MANAGE = ("data",)  # pages that change the registers, in their own navigation s
 nav = st.navigation(
     {
         t("nav.explore", lang): [page for k, page in PAGES.items() if k not in MANAGE],
-        t("nav.manage", lang): [*(PAGES[k] for k in MANAGE), OVERVIEW_ALIAS],
+        t("nav.manage", lang): [
+            *(PAGES[k] for k in MANAGE),
+            *OVERVIEW_ALIASES,
+            *([NOT_FOUND] if NOT_FOUND else []),
+        ],
     }
 )
+if NOT_FOUND is not None and nav is NOT_FOUND:
+    st.session_state[state.NOT_FOUND_KEY] = UNKNOWN
+    st.switch_page(
+        PAGES["overview"],
+        query_params=[(key, v) for key in st.query_params for v in st.query_params.get_all(key)],
+    )
 sidebar.render_language()
 style.inject(lang)
 
@@ -112,6 +139,13 @@ with gate.turn():
             widgets.show_problems(list(registry.warnings), lang)
 
     sidebar.sync_url(drawn, lang, nav.url_path)
+    if missing := st.session_state.pop(state.NOT_FOUND_KEY, None):
+        # Last in the run, so the notice's seconds start when the page is there to read.
+        st.toast(
+            t("app.not_found", lang, path=widgets.md_escape(missing[:80])),
+            icon="🧭",
+            duration="long",
+        )
 just_reran = st.session_state.pop("_filter_rerun", False)
 if drawn != current and not just_reran:
     # Drawing the widgets changed the filter (should not happen): show the page once more.

@@ -21,8 +21,17 @@ from typing import Any
 
 import streamlit as st
 from streamlit.logger import get_logger
+from streamlit.runtime.pages_manager import PagesManager
 
 log = get_logger("mag.serve")  # Streamlit's log format and level (server.log shows it)
+
+# The app routes with st.navigation. Because a pages/ folder sits beside app.py, Streamlit would
+# treat the first script run of a server process as a legacy pages/ app: a navigation of its
+# own from the files (which answers an unknown address such as /kart with its English «Page
+# not found» dialog before app.py runs) and then the page file. The first st.navigation call
+# turns that off for good (PagesManager.uses_pages_directory = False); do it before the first
+# run, so the first visitor after a restart is served like everyone else.
+PagesManager.uses_pages_directory = False
 
 
 def warm_up() -> float:

@@ -26,7 +26,7 @@ from mag_data.editing.review import (
     template_frame,
 )
 from mag_data.editing.store import ConflictError, LockTimeout, RegisterStore, WriteFailed
-from mag_data.i18n import fmt_datetime, fmt_int, problems_table, t
+from mag_data.i18n import fmt_datetime, fmt_int, fmt_size, problems_table, t
 from mag_data.register.problems import DataValidationError
 from mag_data.register.schema import MEMBERS, REGISTER_TABLES, TABLES_BY_NAME
 from ui import editing, state, widgets
@@ -224,7 +224,7 @@ def upload_section(user: str) -> None:
     )
     spec = TABLES_BY_NAME[table or UPLOADABLE[0].name]
     uploaded = st.file_uploader(
-        t("data.upload.file", lang, file=spec.file),
+        t("data.upload.file", lang, file=spec.file, mb=fmt_int(MAX_UPLOAD_BYTES // 2**20, lang)),
         type=["csv", "xlsx"],
         key="data_upload",
         max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024),
@@ -233,6 +233,15 @@ def upload_section(user: str) -> None:
         st.caption(t("data.upload.hint", lang))
         return
     raw = uploaded.getvalue()
+    # The widget writes the size in English («32.8KB», hidden in Russian by ui.style).
+    st.caption(
+        t(
+            "upload.chosen",
+            lang,
+            upload=widgets.md_escape(uploaded.name),
+            size=fmt_size(len(raw), lang),
+        )
+    )
     fills = coordinates_step(raw, uploaded.name) if spec is MEMBERS else {}
     review_key = (spec.name, hashlib.sha256(raw).hexdigest(), repr(sorted(fills.items())))
     cached = st.session_state.get(REVIEW_KEY)

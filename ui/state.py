@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import runpy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import unquote, urlsplit
 
 import streamlit as st
 
@@ -88,6 +90,32 @@ class Context:
 
 def set_context(ctx: Context) -> None:
     st.session_state["_ctx"] = ctx
+
+
+NOT_FOUND_KEY = "_page_not_found"  # the unknown path asked for, shown once on the overview
+
+
+def unknown_path(url: str | None, base_path: str, known: Iterable[str]) -> str | None:
+    """The page name in ``url`` (the browser's address, ``st.context.url``) if no page has it.
+
+    Streamlit looks a typed address up by its path below ``server.baseUrlPath``, decoded
+    (``/%D0%BA%D0%B0%D1%80%D1%82%D0%B0`` asks for «карта»), and for a name no page has shows
+    its English «Page not found» dialog. A name returned here can serve as a hidden page's
+    ``url_path``, so the router gets that run instead: one segment, no surrounding spaces
+    (``st.Page`` strips them), not the root. None for a known page, the root, no URL or a
+    nested path (Streamlit cannot serve those: its assets load relative to the path).
+    """
+    if not url:
+        return None
+    path = unquote(urlsplit(url).path).strip("/")
+    base = base_path.strip("/")
+    if base:
+        if path != base and not path.startswith(base + "/"):
+            return None
+        path = path[len(base) :].strip("/")
+    if not path or "/" in path or path != path.strip() or len(path) > 200:
+        return None
+    return None if path in set(known) else path
 
 
 IN_ROUTER = "_in_router"

@@ -3,8 +3,9 @@
 Streamlit 1.67 does not tell the server how wide the screen is, so everything that depends on
 it (metric rows and chart rows that reflow, phone padding) is CSS in ``ui/style.css``. The few
 texts that Streamlit's own widgets draw in English and offer no parameter for (the file
-uploader's drop zone) are replaced here too, from the translation table, in the one place
-where CSS writes words (``_uploader_css``). The presentation's full-screen mode adds
+uploader's drop zone, the «Fullscreen» button Streamlit adds to every chart's toolbar) are
+replaced here too, from the translation table, in the one place where CSS writes words
+(``_uploader_css``, ``_chart_toolbar_css``). The presentation's full-screen mode adds
 ``SHOW_CSS`` (``show_mode``).
 """
 
@@ -45,7 +46,15 @@ def _css_text(text: str) -> str:
 
 def _uploader_css(lang: str) -> str:
     """Streamlit's file uploader shows English texts and has no parameter for them: hide its
-    words and write ours in their place (the drop zone's line and the upload button)."""
+    words and write ours in their place.
+
+    Streamlit 1.67 draws the button («Upload») and one line under it, the limits («10MB per
+    file • CSV, XLSX»): the line becomes «Перетащите файл сюда» (the widget's label says the
+    types and the size limit, from ``register.limits``). Older releases put a «Drag and drop
+    file here» span before a ``<small>`` limit line: the same rules cover that layout. A chosen
+    file's size («32.8KB») is hidden; the data page writes it in Russian under the widget
+    (``upload.chosen``). The remove button has no tooltip, only an English aria-label.
+    """
     if lang == "en":
         return ""
     drop = _css_text(t("upload.drop", lang))
@@ -63,12 +72,34 @@ def _uploader_css(lang: str) -> str:
 [data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] p::after {{
   content: {button}; font-size: 0.875rem;
 }}
+[data-testid="stFileChip"] [data-testid="stFileChipName"] + div {{ display: none; }}
 """
+
+
+#: The titles Streamlit gives its own chart-toolbar button (PlotlyChart: a plain string title,
+#: which plotly.js does not look up in ``config.locales``, unlike its own buttons' titles).
+STREAMLIT_MODEBAR_TITLES = {
+    "Fullscreen": "chart.fullscreen",
+    "Close fullscreen": "chart.fullscreen.close",
+}
+
+
+def _chart_toolbar_css(lang: str) -> str:
+    """plotly.js draws a toolbar button's tooltip from its ``data-title`` (``content:
+    attr(data-title)``): for Streamlit's «Fullscreen» button write our text instead. (The
+    button's aria-label stays English: no CSS reaches it.)"""
+    if lang == "en":
+        return ""
+    return "".join(
+        f'.js-plotly-plot .plotly .modebar-btn[data-title="{title}"]::after {{'
+        f" content: {_css_text(t(key, lang))}; }}\n"
+        for title, key in STREAMLIT_MODEBAR_TITLES.items()
+    )
 
 
 def inject(lang: str) -> None:
     """The stylesheet for this run (a style-only ``st.html`` takes no room on the page)."""
-    st.html(f"<style>{_base_css()}{_uploader_css(lang)}</style>")
+    st.html(f"<style>{_base_css()}{_uploader_css(lang)}{_chart_toolbar_css(lang)}</style>")
 
 
 def show_mode() -> None:

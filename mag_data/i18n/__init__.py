@@ -1,16 +1,24 @@
 """Translations (ru default, en) and number formats: the one translation table.
 
 ``t(key, lang, **params)`` looks a text up in ``ru.toml`` / ``en.toml`` (plural texts choose
-their form by ``n``); ``fmt_int``/``fmt_pct``/``fmt_float`` format numbers the way each language
-writes them (Russian: 1 234 567 and 12,5 %); ``describe_problem``/``problems_table`` put
-validation problems in words.
+their form by ``n``); ``fmt_int``/``fmt_pct``/``fmt_float``/``fmt_size`` format numbers the way
+each language writes them (Russian: 1 234 567, 12,5 % and 32,8 КБ);
+``describe_problem``/``problems_table`` put validation problems in words.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mag_data.i18n.catalog import DEFAULT_LANG, LANGS, PLURAL_FORMS, TEXTS, plural_form, t
+from mag_data.i18n.catalog import (
+    DEFAULT_LANG,
+    LANGS,
+    PLURAL_FORMS,
+    TEXTS,
+    fmt_size,
+    plural_form,
+    t,
+)
 from mag_data.i18n.numbers import (
     NBSP,
     PLOTLY_SEPARATORS,
@@ -41,6 +49,7 @@ __all__ = [
     "fmt_float",
     "fmt_int",
     "fmt_pct",
+    "fmt_size",
     "label",
     "plural_form",
     "problems_table",

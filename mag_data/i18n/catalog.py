@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from mag_data.i18n.numbers import fmt_int
+from mag_data.i18n.numbers import fmt_float, fmt_int
 
 LANGS = ("ru", "en")
 DEFAULT_LANG = "ru"
@@ -60,6 +60,18 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
         text = text[plural_form(int(n), lang)]
         params = {**params, "n": fmt_int(n, lang)}
     return text.format(**params) if params else text
+
+
+def fmt_size(n_bytes: int, lang: str = DEFAULT_LANG) -> str:
+    """A file size as the language writes it: 950 Б, 32,8 КБ, 10 МБ (en: 950 B, 32.8 KB, 10 MB);
+    a kilobyte is 1024 bytes, as in the upload limit (``register.limits``)."""
+    if n_bytes < 1024:
+        return t("size.bytes", lang, size=fmt_int(n_bytes, lang))
+    kb = n_bytes / 1024
+    if kb < 1024:
+        return t("size.kb", lang, size=fmt_float(kb, 0 if kb >= 100 else 1, lang))
+    mb = kb / 1024
+    return t("size.mb", lang, size=fmt_float(mb, 0 if mb >= 100 or mb.is_integer() else 1, lang))
 
 
 def has_text(key: str) -> bool:

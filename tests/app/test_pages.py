@@ -46,12 +46,13 @@ def router_pages() -> dict[str, str]:
     pages = {}
     for call in sorted(calls, key=lambda c: c.lineno):
         keywords = {
-            k.arg: ast.literal_eval(k.value)
+            # A name (the root page's ROOT_PATH, an unknown address) reads as None here.
+            k.arg: ast.literal_eval(k.value) if isinstance(k.value, ast.Constant) else None
             for k in call.keywords
             if k.arg in ("url_path", "default", "visibility")
         }
         if keywords.get("visibility") == "hidden":
-            continue  # an alias of a listed page (/overview)
+            continue  # an alias of a listed page (/overview, /home, an unknown address)
         script = ast.literal_eval(call.args[0])
         # The default page is served at the root; it is named after its file here.
         name = Path(script).stem if keywords.get("default") else keywords["url_path"]

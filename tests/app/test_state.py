@@ -55,3 +55,27 @@ def test_an_unexpected_failure_while_loading_is_a_load_failed_report(
         state.get_registry()
     [problem] = caught.value.problems
     assert problem.code == "load_failed" and "OverflowError" in problem.params["error"]
+
+
+@pytest.mark.parametrize(
+    "url,base,expected",
+    [
+        ("http://127.0.0.1:8501/kart", "", "kart"),
+        ("http://127.0.0.1:8501/%D0%BA%D0%B0%D1%80%D1%82%D0%B0", "", "карта"),
+        ("http://127.0.0.1:8501/map", "", None),  # a page of the app
+        ("http://127.0.0.1:8501/", "", None),  # the root is the overview
+        ("http://127.0.0.1:8501", "", None),
+        ("http://127.0.0.1:8501/a/b", "", None),  # nested: Streamlit cannot serve it
+        ("http://127.0.0.1:8501/a%2Fb", "", None),
+        ("http://127.0.0.1:8501/%20x", "", None),  # st.Page would strip the space
+        ("https://mag.example/dash/kart", "dash", "kart"),
+        ("https://mag.example/dash", "/dash/", None),
+        ("https://mag.example/other/kart", "dash", None),
+        (None, "", None),
+    ],
+)
+def test_an_unknown_address_is_told_apart_from_the_pages(url, base, expected) -> None:
+    """The router gives an unknown single-segment address a hidden page of its own (so
+    Streamlit's English «Page not found» dialog never shows); known pages, the root and paths
+    Streamlit cannot serve are left alone."""
+    assert state.unknown_path(url, base, ["", "_root", "map", "overview", "home"]) == expected

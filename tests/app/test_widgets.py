@@ -38,3 +38,17 @@ def test_a_table_of_today_size_is_shown_whole_with_russian_dates():
     frame = at.dataframe[0].value
     assert len(frame) == 85 and str(frame["when"].iloc[0].date()) == "2024-03-01"
     assert "DD.MM.YYYY" in at.dataframe[0].proto.columns
+
+
+def test_the_stylesheet_writes_streamlits_english_words_in_russian_only_in_russian() -> None:
+    """The uploader's drop zone and the «Fullscreen» chart button get Russian texts from the
+    translation table (and the chip's English size is hidden); English mode adds nothing."""
+    from mag_data.i18n import t
+    from ui import style
+
+    ru = style._uploader_css("ru") + style._chart_toolbar_css("ru")
+    for key in ("upload.drop", "upload.button", "chart.fullscreen", "chart.fullscreen.close"):
+        assert f'"{t(key, "ru")}"' in ru, key
+    assert '[data-title="Fullscreen"]::after' in ru and '[data-title="Close fullscreen"]' in ru
+    assert '[data-testid="stFileChipName"] + div { display: none; }' in ru
+    assert style._uploader_css("en") == style._chart_toolbar_css("en") == ""

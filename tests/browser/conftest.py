@@ -1,6 +1,10 @@
 """Browser-test harness: a live `streamlit run` server plus headless Chromium that may only talk to
 it. Every test that uses the `page` fixture proves the app makes zero external requests.
 
+The server runs with editing on: the shared editor password is ``helpers.EDITOR_PASSWORD``
+(its hash, at the cheapest cost the app accepts, in ``MAG_ADMIN_PASSWORD_HASH``), so tests can
+sign in on the data page. No browser test applies an upload: the bundled data/ is never written.
+
 Environment:
     MAG_APP_SCRIPT   script to serve, relative to the repo root or absolute (default: app.py)
     CHROMIUM_PATH    Chromium binary (default: /usr/bin/chromium; `make chromium` installs it)
@@ -26,6 +30,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import (
     Browser,
+    BrowserContext,
     Page,
     Playwright,
     Request,
@@ -35,7 +40,14 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.helpers import CHROMIUM_ARGS, LOCAL_HOSTS, OUTPUT_DIR, screenshot
+from mag_data.editing import auth
+from tests.browser.helpers import (
+    CHROMIUM_ARGS,
+    EDITOR_PASSWORD,
+    LOCAL_HOSTS,
+    OUTPUT_DIR,
+    screenshot,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_LOG = OUTPUT_DIR / "streamlit-server.log"
@@ -131,9 +143,11 @@ def app_url() -> Iterator[str]:
     with SERVER_LOG.open("wb") as log:
         log.write(f"$ {' '.join(cmd)}\n".encode())
         log.flush()
+        editor_hash = auth.hash_password(EDITOR_PASSWORD, n=auth.MIN_N, r=auth.MIN_R, p=1)
         proc = subprocess.Popen(
             cmd,
             cwd=REPO_ROOT,  # .streamlit/config.toml is read from the working directory
+            env={**os.environ, auth.ENV_VAR: editor_hash},
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -267,3 +281,34 @@ def page(browser: Browser, app_url: str, request: pytest.FixtureRequest) -> Iter
             + "\n  ".join(external),
             pytrace=False,
         )
+
+
+@pytest.fixture
+def room(browser: Browser, app_url: str) -> Iterator:
+    """Open pages in a fresh context of a given size and browser language, offline."""
+    contexts: list[tuple[BrowserContext, list[str]]] = []
+
+    def open_context(width: int, height: int, locale: str = "ru-RU") -> Page:
+        external: list[str] = []
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale=locale,
+            base_url=app_url,
+            service_workers="block",
+        )
+
+        def guard(route, request) -> None:
+            if is_local_url(request.url):
+                route.continue_()
+            else:
+                external.append(request.url)
+                route.abort("blockedbyclient")
+
+        context.route("**/*", guard)
+        contexts.append((context, external))
+        return context.new_page()
+
+    yield open_context
+    for context, external in contexts:
+        context.close()
+        assert not external, f"external requests: {external}"

@@ -34,6 +34,9 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
+#: The editors' shared password of the test server (conftest.app_url): sign in with ``sign_in``.
+EDITOR_PASSWORD = "секрет-МАГ-браузер"
+
 DEFAULT_TIMEOUT_MS = 30_000
 #: Streamlit debounces some widget updates (~200 ms) before a rerun starts; after an interaction,
 #: wait past that so we do not see the *previous* run's "notRunning" state.
@@ -132,3 +135,13 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     else:
         page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def sign_in(page: Page, name: str = "Анна") -> None:
+    """Sign in on the data page (already open) with the test server's editor password."""
+    form = page.get_by_test_id("stForm")
+    form.locator("input[type='text']").fill(name)
+    form.locator("input[type='password']").fill(EDITOR_PASSWORD)
+    page.get_by_test_id("stBaseButton-secondaryFormSubmit").click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stFileUploader")).to_be_visible()

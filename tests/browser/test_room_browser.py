@@ -9,13 +9,11 @@ does; the measures are taken in the DOM after the charts have drawn.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from mag_data.present.deck import SLIDE_KEYS
-from tests.browser.conftest import is_local_url
 from tests.browser.helpers import (
     assert_no_exception,
     screenshot,
@@ -67,37 +65,6 @@ _SLIDE_FIT_JS = """() => {
             sidebar: !!document.querySelector("[data-testid='stSidebar']")?.offsetParent,
             header: !!document.querySelector("[data-testid='stHeader']")?.offsetParent};
 }"""
-
-
-@pytest.fixture
-def room(browser: Browser, app_url: str) -> Iterator:
-    """Open pages in a fresh context of a given size and browser language, offline."""
-    contexts: list[tuple[BrowserContext, list[str]]] = []
-
-    def open_context(width: int, height: int, locale: str = "ru-RU") -> Page:
-        external: list[str] = []
-        context = browser.new_context(
-            viewport={"width": width, "height": height},
-            locale=locale,
-            base_url=app_url,
-            service_workers="block",
-        )
-
-        def guard(route, request) -> None:
-            if is_local_url(request.url):
-                route.continue_()
-            else:
-                external.append(request.url)
-                route.abort("blockedbyclient")
-
-        context.route("**/*", guard)
-        contexts.append((context, external))
-        return context.new_page()
-
-    yield open_context
-    for context, external in contexts:
-        context.close()
-        assert not external, f"external requests: {external}"
 
 
 def _open(page: Page, path: str) -> None:

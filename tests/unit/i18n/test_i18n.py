@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mag_data import i18n
-from mag_data.i18n import NBSP, fmt_float, fmt_int, fmt_pct, t
+from mag_data.i18n import NBSP, fmt_float, fmt_int, fmt_pct, fmt_size, t
 from mag_data.register.problems import Problem
 
 
@@ -124,3 +124,18 @@ def test_unknown_problem_code_is_refused():
 
 def test_unknown_key_falls_back_to_key():
     assert t("no.such.key", "en") == "no.such.key"
+
+
+@pytest.mark.parametrize(
+    "n_bytes,lang,expected",
+    [
+        (950, "ru", f"950{NBSP}Б"),
+        (33_587, "ru", f"32,8{NBSP}КБ"),
+        (33_587, "en", f"32.8{NBSP}KB"),
+        (150_000, "ru", f"146{NBSP}КБ"),
+        (10 * 1024 * 1024, "ru", f"10{NBSP}МБ"),
+        (1536 * 1024, "en", f"1.5{NBSP}MB"),
+    ],
+)
+def test_fmt_size_writes_a_file_size_in_the_language(n_bytes, lang, expected):
+    assert fmt_size(n_bytes, lang) == expected

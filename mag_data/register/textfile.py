@@ -73,8 +73,11 @@ def _fast_read(text: str, delimiter: str) -> pd.DataFrame | None:
     if not header or "" in header or len(set(header)) != len(header):
         return None
     try:
+        # An Arrow buffer, not a Python file object: Arrow's read-ahead thread may still touch
+        # its input after a refused file raised here, and a buffer keeps the bytes alive (the
+        # upload property tests once died of a segfault in a native thread, the likely cause).
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(pa.py_buffer(text.encode("utf-8"))),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types={name: pa.string() for name in header},

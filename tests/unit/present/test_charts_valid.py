@@ -195,7 +195,7 @@ def test_bars_and_markers_match_the_view(inputs: dict[str, Inputs], lang: str) -
         assert fig.layout.geo.projection.type == "conic conformal"
 
         net = charts.network_chart(d.nodes, d.link_table, lang)
-        nodes = [tr for tr in net.data if tr.mode == "markers+text"]
+        nodes = [tr for tr in net.data if tr.mode == "markers"]
         assert sum(len(tr.x) for tr in nodes) == len(d.nodes)
 
         sunburst = charts.membership_sunburst(d.members, lang)

@@ -288,10 +288,12 @@ def room(browser: Browser, app_url: str) -> Iterator:
     """Open pages in a fresh context of a given size and browser language, offline."""
     contexts: list[tuple[BrowserContext, list[str]]] = []
 
-    def open_context(width: int, height: int, locale: str = "ru-RU") -> Page:
+    def open_context(width: int, height: int, locale: str = "ru-RU", mobile: bool = False) -> Page:
         external: list[str] = []
         context = browser.new_context(
             viewport={"width": width, "height": height},
+            is_mobile=mobile,
+            has_touch=mobile,
             locale=locale,
             base_url=app_url,
             service_workers="block",

@@ -54,6 +54,29 @@ _CUT_TEXT_JS = """() => {
     }
     return out;
 }"""
+#: Every chart whose title or subtitle (source, illustrative mark) is wider than its chart
+#: (the plotly SVG) or sticks out of it, with the widths: plotly never wraps a title.
+_WIDE_TITLE_JS = """() => {
+    const out = [];
+    for (const chart of document.querySelectorAll("[data-testid='stPlotlyChart']")) {
+        const svg = chart.querySelector(".main-svg");
+        if (!svg) continue;
+        const c = svg.getBoundingClientRect();
+        for (const title of chart.querySelectorAll("text.gtitle, text.gtitle-subtitle")) {
+            if (!title.textContent) continue;
+            const t = title.getBoundingClientRect();
+            if (t.width > c.width || t.left < c.left - 1 || t.right > c.right + 1) {
+                out.push(`${title.textContent} (${Math.round(t.width)} px in ${Math.round(c.width)})`);
+            }
+        }
+    }
+    return out;
+}"""
+#: The pages of the phone's title check: every page that draws a chart (a city's profile too).
+CHART_PAGES = (
+    "/", "/map", "/countries", "/areas", "/city?profile=yerevan", "/network", "/chronicle",
+    "/presentation",
+)  # fmt: skip
 _SIDEWAYS_JS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 #: How far the slide reaches and whether anything in the main area scrolls.
 _SLIDE_FIT_JS = """() => {
@@ -88,6 +111,8 @@ def test_projector_sizes_cut_no_headline_figure_or_chart_title(room, size, lang)
         _open(page, _with_lang(path, lang))
         cut = page.evaluate(_CUT_TEXT_JS)
         assert not cut, f"{path} at {size} ({lang}): cut text {cut}"
+        wide = page.evaluate(_WIDE_TITLE_JS)
+        assert not wide, f"{path} at {size} ({lang}): chart titles wider than the chart {wide}"
         doc, inner = page.evaluate(_SIDEWAYS_JS)
         assert doc <= inner, f"{path} at {size} ({lang}) scrolls sideways: {doc} > {inner}"
 
@@ -161,6 +186,20 @@ def test_a_phone_reads_every_page_top_to_bottom(room, lang) -> None:
         main = page.get_by_test_id("stMain").evaluate("(m) => [m.scrollWidth, m.clientWidth]")
         assert main[0] <= main[1], f"{path} ({lang}): main area wider than the phone {main}"
         screenshot(page, f"phone-{lang}-{path.strip('/') or 'overview'}", full_page=False)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_phone_shows_every_chart_title_whole(room, lang) -> None:
+    """On a 390×844 phone every chart of every page keeps its title and source line inside the
+    chart (a long title is drawn on two lines), in both languages."""
+    page = room(*PHONE, locale="ru-RU" if lang == "ru" else "en-US", mobile=True)
+    charts = 0
+    for path in CHART_PAGES:
+        _open(page, _with_lang(path, lang))
+        charts += page.get_by_test_id("stPlotlyChart").count()
+        wide = page.evaluate(_WIDE_TITLE_JS)
+        assert not wide, f"{path} on a phone ({lang}): chart titles wider than the chart {wide}"
+    assert charts >= 15, f"only {charts} charts drawn: a page did not show its charts"
 
 
 def test_a_first_visit_follows_the_browser_language_and_the_link_wins(room) -> None:

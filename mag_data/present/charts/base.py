@@ -95,15 +95,79 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(lines)
 
 
+# A chart title longer than this many characters is drawn on two (or more) lines. A Cyrillic
+# letter counts as 1.2 (in the bold Source Sans Streamlit draws titles in, Russian runs about a
+# fifth wider than English): 38 such characters of 20 px type fit the 358 px of a chart on a
+# 390 px phone, the narrowest chart on any page. plotly does not wrap titles, and the figure
+# does not know the screen, so the same title wraps at every size (and in exported images).
+TITLE_WIDTH = 38
+_TAG = re.compile(r"<[^>]*>")
+TITLE_LINE_PX = 26  # a line of the 20 px title
+SUBTITLE_LINE_PX = 17  # a line of the 13 px subtitle
+TITLE_TOP_PX = 30  # from the top of the figure to the title (below the modebar)
+
+
+def _visible_width(text: str) -> float:
+    """The width of a piece of title text in characters of the budget above: markup tags do not
+    count, an entity (register text made plain: ``&amp;``) counts as the one character it is."""
+    shown = html.unescape(_TAG.sub("", text))
+    return len(shown) + 0.2 * sum(1 for ch in shown if "\u0400" <= ch <= "\u04ff")
+
+
+def _greedy(words: Sequence[str], width: float) -> list[str]:
+    lines: list[str] = []
+    for word in words:
+        if lines and _visible_width(lines[-1] + " " + word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _balanced(text: str, width: float) -> list[str]:
+    """``text`` in as few lines of at most ``width`` as words allow, the lines as even as
+    possible (no «…на» / «карте» with one word left over): the narrowest width that still needs
+    no more lines than a greedy fill of ``width``."""
+    words = text.split()
+    lines = _greedy(words, width)
+    if len(lines) < 2:
+        return lines
+    low = max(_visible_width(w) for w in words)
+    for narrower in np.arange(low, width, 0.5):
+        candidate = _greedy(words, float(narrower))
+        if len(candidate) == len(lines):
+            return candidate
+    return lines
+
+
+def title_lines(title: str, width: float = TITLE_WIDTH) -> str:
+    """A chart title that fits ``width`` (see ``TITLE_WIDTH``): a longer one is broken with
+    ``<br>`` between words, after its colon when the part before it fits on a line («Сеть
+    сотрудничества:<br>городов — 85, связей — 979»), else into lines of even length. A ``<br>``
+    already in the title stays; entities and tags are never split (they hold no spaces)."""
+    lines: list[str] = []
+    for part in title.split("<br>"):
+        if _visible_width(part) <= width:
+            lines.append(part)
+            continue
+        head, colon, rest = part.partition(": ")
+        if colon and rest and _visible_width(head + ":") <= width:
+            lines += [head + ":", *_balanced(rest, width)]
+        else:
+            lines += _balanced(part, width)
+    return "<br>".join(lines)
+
+
 def _subtitle(lang: str, illustrative: bool) -> str:
     """The line under every chart title: the source and, for charts of the illustrative project
-    register, that mark (so a chart image keeps both wherever it is pasted)."""
+    register, that mark on a line of its own (so a chart image keeps both wherever it is pasted;
+    on one line they are wider than a chart on a phone)."""
     parts = [t("chart.source", lang)]
     if illustrative:
         parts.append(
             f"<span style='color:{WARN_COLOR}'><b>{t('chart.illustrative', lang)}</b></span>"
         )
-    return " · ".join(parts)
+    return "<br>".join(parts)
 
 
 _AXIS_KEY = re.compile(r"[xy]axis\d*")
@@ -132,6 +196,10 @@ def _style(
     }
     # Margins the labels will need, asked for up front: plotly.js then draws the chart once.
     fitted = fit_margins(data, {**layout, **axes}, FONT_SIZE)
+    title = title_lines(title)
+    # The title hangs from the top of the figure, the subtitle under it: each line beyond the
+    # first of either adds its height to the top margin, and the gaps stay as they are.
+    extra = TITLE_LINE_PX * title.count("<br>") + SUBTITLE_LINE_PX * illustrative
     return _figure(
         data,
         {
@@ -141,6 +209,11 @@ def _style(
                 text=title,
                 x=0.01,
                 xanchor="left",
+                yref="container",
+                y=1.0,
+                yanchor="top",
+                # plotly moves a title of n lines up by half of its n - 1 extra lines.
+                pad=dict(t=TITLE_TOP_PX + TITLE_LINE_PX * title.count("<br>") // 2),
                 font=dict(size=20),
                 subtitle=dict(
                     text=_subtitle(lang, illustrative), font=dict(size=13, color=MUTED_COLOR)
@@ -155,7 +228,7 @@ def _style(
             "margin": dict(
                 l=max(10, fitted.get("l", 0)),
                 r=max(10, fitted.get("r", 0)),
-                t=(margin.get("t") or 60) + 22,
+                t=(margin.get("t") or 60) + 22 + extra,
                 b=max(margin.get("b") or 10, fitted.get("b", 0)),
             ),
             "legend": {**layout.get("legend", {}), "font": dict(size=14)},

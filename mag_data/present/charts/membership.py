@@ -26,6 +26,7 @@ from mag_data.query.filters import federal_district_rank
 # Enough for every country of today's membership (Russia has 51 members) to show all its cities;
 # a much larger register shows each country's largest cities and one "n more" sector.
 MAX_SUNBURST_CITIES = 60
+SUNBURST_MIN_TEXT_PX = 12  # the smallest label drawn in a sector
 
 
 def _short_district(label: str, lang: str) -> str:
@@ -158,7 +159,9 @@ def membership_sunburst(members: pd.DataFrame, lang: str, value: str = "members"
         insidetextfont=dict(size=14),
         maxdepth=3,
     )
-    layout: Layout = {}
+    # Text smaller than this is not drawn at all (the sector's name is in its hover card): a
+    # 6 px «Уральский ФО» in a thin sector reads as a smudge, on a phone most city names would.
+    layout: Layout = {"uniformtext": dict(minsize=SUNBURST_MIN_TEXT_PX, mode="hide")}
     if len(more):
         capped = t(
             "chart.sunburst.capped",

@@ -60,8 +60,13 @@ def network_map(
 # Nodes beyond this many spreads (inter-quantile ranges) of the others are drawn at that distance:
 # one city far from the rest (a pair linked only to each other) no longer squeezes the graph.
 OUTLIER_SPREAD = 0.6
-# Two named nodes are at least this share of the drawing's width apart: names do not pile up.
-LABEL_SPACING = 0.12
+# Names are placed as if the graph were drawn this many pixels across (its height at 640 px
+# less title and legend, also the width of half a 1024 px screen's main column): two names whose
+# boxes would overlap there are never both shown; wider, they only have more room.
+LABEL_ROOM_PX = 420
+LABEL_FONT_PX = 13
+_LABEL_CHAR_PX = 0.55 * LABEL_FONT_PX  # an average letter of the label font
+_LABEL_LINE_PX = 1.5 * LABEL_FONT_PX  # a label's height, with a little air
 
 
 def _pulled_in(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,15 +82,24 @@ def _pulled_in(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pull(np.asarray(x, dtype=float)), pull(np.asarray(y, dtype=float))
 
 
-def _spaced_labels(order: list[int], x: np.ndarray, y: np.ndarray, n: int) -> set[int]:
-    """The first ``n`` rows of ``order`` (best connected first) that are not too close to a
-    row already named."""
+def _spaced_labels(
+    order: list[int], x: np.ndarray, y: np.ndarray, n: int, names: np.ndarray
+) -> set[int]:
+    """The first ``n`` rows of ``order`` (best connected first) whose name, centred over the
+    node, would not overlap a name already chosen at ``LABEL_ROOM_PX``; the others are named
+    in their hover card only."""
     span = max(float(np.nanmax(x) - np.nanmin(x)), float(np.nanmax(y) - np.nanmin(y)), 1e-9)
+    per_px = span / LABEL_ROOM_PX
+    half = {row: (len(str(names[row])) * _LABEL_CHAR_PX / 2 + 4) * per_px for row in order}
     chosen: list[int] = []
     for row in order:
         if len(chosen) >= n:
             break
-        if all(np.hypot(x[row] - x[c], y[row] - y[c]) >= LABEL_SPACING * span for c in chosen):
+        if all(
+            abs(x[row] - x[c]) >= half[row] + half[c]
+            or abs(y[row] - y[c]) >= _LABEL_LINE_PX * per_px
+            for c in chosen
+        ):
             chosen.append(row)
     return set(chosen)
 
@@ -123,7 +137,8 @@ def network_chart(
 ) -> go.Figure:
     """The cooperation graph: nodes at (``x``, ``y``) sized by partner count and coloured by
     country, edges with width by shared projects (cross-border dark, domestic light grey); the
-    ``labels`` best-connected cities are named; only the ``max_links`` strongest links are drawn
+    ``labels`` best-connected cities whose names have room are named (the others in their
+    hover card); only the ``max_links`` strongest links are drawn
     (title and alt text count all). ``nodes``: ``network.city_indicators`` joined with
     ``network.layout_positions``; ``links``: ``network.link_table`` (heaviest first). With
     ``geographic`` the positions are lon/lat and the aspect ratio follows the latitude."""
@@ -145,9 +160,8 @@ def network_chart(
         ["degree", "weighted_degree", "_o"], ascending=[False, False, True]
     )
     connected = [int(r) for r in ranked["_o"][ranked["degree"].to_numpy() > 0]]
-    named = _spaced_labels(connected, x, y, labels)
     names = plain_all(nodes[f"name_{lang}"])
-    text = [str(names[r]) if r in named else "" for r in range(len(nodes))]
+    named = sorted(_spaced_labels(connected, x, y, labels, names))
     cluster = nodes["cluster"].astype("Int64").astype("string").fillna("—")
     custom = np.column_stack(
         [
@@ -180,10 +194,7 @@ def network_chart(
                 type="scatter",
                 x=x[rows],
                 y=y[rows],
-                mode="markers+text",
-                text=[text[r] for r in rows],
-                textposition="top center",
-                textfont=dict(size=12, shadow="auto"),
+                mode="markers",
                 name=str(custom[rows[0], 1]),
                 marker=dict(
                     size=size[rows],
@@ -194,6 +205,20 @@ def network_chart(
                 hovertemplate=hover,
             )
         )
+    # The names in a trace of their own, drawn last: no other country's node covers them.
+    data.append(
+        dict(
+            type="scatter",
+            x=x[named],
+            y=y[named],
+            mode="text",
+            text=names[named],
+            textposition="top center",
+            textfont=dict(size=LABEL_FONT_PX, color="#1b1f24", shadow="auto"),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     ratio = 1.0
     if geographic:
         ratio = 1.0 / max(0.2, float(np.cos(np.radians(nodes["y"].astype(float).mean()))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from factories import MEMBER_HEADER, PARTICIPANT_HEADER, PROJECT_HEADER, csv_text, write_register
@@ -13,6 +14,7 @@ from mag_data import load_registry
 from mag_data.analysis import network
 from mag_data.i18n import t
 from mag_data.present import charts
+from mag_data.present.charts.base import title_lines
 from mag_data.query.filters import Filter, apply_filter
 
 # country id → (ru, en, ISO, macro-region id, ru, en): consistent per country, as the loader checks.
@@ -256,7 +258,7 @@ def test_network_chart_sizes_nodes_by_degree_and_hides_axes(tiny):
         network.layout_positions(graph), on="id"
     )
     fig = charts.network_chart(nodes, network.link_table(view), "en")
-    node_traces = [tr for tr in fig.data if tr.mode == "markers+text"]
+    node_traces = [tr for tr in fig.data if tr.mode == "markers"]
     edge_traces = [tr for tr in fig.data if tr.mode == "lines"]
     assert {tr.name for tr in node_traces} == {"Russia", "Belarus", "Kazakhstan"}
     russia = next(tr for tr in node_traces if tr.name == "Russia")
@@ -272,6 +274,27 @@ def test_network_chart_sizes_nodes_by_degree_and_hides_axes(tiny):
     drawn = [tr for tr in capped.data if tr.mode == "lines"]
     assert sum(len(tr.x) // 3 for tr in drawn) == 2  # each link: two points and a gap
     assert capped.layout.title.text == "Cooperation network: 4 cities, 5 links"
+    # The names in one trace drawn last (over every node), without hover or legend entry.
+    names = fig.data[-1]
+    assert names.mode == "text" and names.hoverinfo == "skip" and names.showlegend is False
+    assert set(names.text) <= {"Minsk", "Kazan", "Almaty", "Moscow"} and len(names.text)
+
+
+def test_network_names_only_where_they_have_room():
+    """Best connected first; a name whose box would overlap one already shown (at the drawing
+    width the graph has on a projector) is left to the hover card; ``n`` caps the names."""
+    from mag_data.present.charts.network import _spaced_labels
+
+    names = np.array(["Москва", "Химки", "Владивосток", "Минск", "Казань"], dtype=object)
+    x = np.array([0.0, 0.02, 1.0, 0.0, 0.5])
+    y = np.array([0.0, 0.0, 1.0, 0.3, 0.0])
+    # Химки sits next to Москва (overlap), Минск right above it (room), the rest far away.
+    assert _spaced_labels([0, 1, 2, 3, 4], x, y, 8, names) == {0, 2, 3, 4}
+    assert _spaced_labels([1, 0, 2, 3, 4], x, y, 8, names) == {1, 2, 3, 4}
+    assert _spaced_labels([0, 1, 2, 3, 4], x, y, 2, names) == {0, 2}
+    # Side by side: names as wide as they are long need that much room apart.
+    close = np.array([0.0, 0.1, 1.0]), np.zeros(3)
+    assert _spaced_labels([0, 1, 2], *close, 8, names[[2, 2, 0]]) == {0, 2}
 
 
 def test_network_map_draws_links_with_its_own_title(tiny):
@@ -282,7 +305,7 @@ def test_network_map_draws_links_with_its_own_title(tiny):
     fig = charts.network_map(agg.by_city(view), network.link_table(view), "ru")
     lines = [tr for tr in fig.data if tr.mode == "lines"]
     assert sum((len(tr.lat) // 3) for tr in lines) == 5
-    assert fig.layout.title.text == t("net.map.title", "ru")
+    assert fig.layout.title.text == title_lines(t("net.map.title", "ru"))
     assert "связей — 5" in charts.alt_text(fig)
     capped = charts.network_map(agg.by_city(view), network.link_table(view), "ru", max_links=2)
     assert sum((len(tr.lat) // 3) for tr in capped.data if tr.mode == "lines") == 2

@@ -25,6 +25,7 @@ from mag_data.present import charts
 from mag_data.present.charts import bars as bar_charts
 from mag_data.present.charts import maps as map_charts
 from mag_data.present.charts import membership as membership_charts
+from mag_data.present.charts.base import title_lines
 from mag_data.query import aggregations as agg
 from mag_data.query import tables
 from mag_data.register.schema import STATUSES
@@ -170,8 +171,8 @@ def test_bars_and_markers_match_the_view(inputs: dict[str, Inputs], lang: str) -
             assert [tr.type for tr in bars.data] == ["bar"]
             assert len(bars.data[0].y) == countries
             assert set(bars.data[0].customdata) == set(d.by_country["id"])
-            assert bars.layout.title.text == t(
-                "chart.geo.members", lang, by=t("chart.by.country", lang)
+            assert bars.layout.title.text == title_lines(
+                t("chart.geo.members", lang, by=t("chart.by.country", lang))
             )
             assert bars.layout.xaxis.title.text == t("m.members", lang)
 
@@ -194,7 +195,7 @@ def test_bars_and_markers_match_the_view(inputs: dict[str, Inputs], lang: str) -
         assert fig.layout.geo.projection.type == "conic conformal"
 
         net = charts.network_chart(d.nodes, d.link_table, lang)
-        nodes = [tr for tr in net.data if tr.mode == "markers+text"]
+        nodes = [tr for tr in net.data if tr.mode == "markers"]
         assert sum(len(tr.x) for tr in nodes) == len(d.nodes)
 
         sunburst = charts.membership_sunburst(d.members, lang)
@@ -206,7 +207,9 @@ def test_project_charts_in_both_languages(inputs: dict[str, Inputs], lang: str) 
     d = inputs["full"]
     areas = charts.area_bars(agg.by_area(d.view), lang)
     assert [tr.name for tr in areas.data] == [t(f"status.{s}", lang) for s in STATUSES]
-    assert areas.layout.barmode == "stack" and areas.layout.title.text == t("chart.areas", lang)
+    assert areas.layout.barmode == "stack" and areas.layout.title.text == title_lines(
+        t("chart.areas", lang)
+    )
     years = charts.year_bars(agg.by_year(d.view), d.registry.areas, lang)
     assert [tr.name for tr in years.data] == list(d.registry.areas[f"name_{lang}"].astype(str))
     assert years.layout.yaxis.title.text == t("m.projects", lang)

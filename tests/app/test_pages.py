@@ -30,6 +30,7 @@ from streamlit.testing.v1 import AppTest
 
 from mag_data import load_registry
 from mag_data.i18n import t
+from mag_data.present.charts.base import plain, wrap_label
 
 NBSP = "\u00a0"
 LANGS = ("ru", "en")
@@ -197,9 +198,12 @@ def sidebar_keys(at: AppTest) -> set[str]:
 
 
 def area_ids(register_dir: Path, lang: str) -> dict[str, str]:
-    """Area label in ``lang`` → area id."""
+    """Area label in ``lang`` → area id (also as drawn beside a bar, on lines: ``wrap_label``)."""
     areas = load_registry(register_dir).areas
-    return dict(zip(areas[f"name_{lang}"].astype(str), areas["id"].astype(str), strict=True))
+    names = areas[f"name_{lang}"].astype(str)
+    ids = areas["id"].astype(str)
+    drawn = [wrap_label(plain(name)) for name in names]
+    return dict(zip(names, ids, strict=True)) | dict(zip(drawn, ids, strict=True))
 
 
 # --- 1. every page renders ----------------------------------------------------------------------

@@ -38,3 +38,42 @@ def test_no_chart_grows_its_margins_after_drawing(page: Page, app_url: str, path
     wait_for_plotly_charts(page)
     assert_no_exception(page)
     assert page.evaluate(_PUSHED_JS) == []
+
+
+#: Per cartesian chart: its key, its width and the width left for its plot.
+_PLOT_WIDTH_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter((el) => el._fullLayout.xaxis && !el._fullLayout.geo && el.data.length)
+  .map((el) => {
+    const box = el.closest('[data-testid="stElementContainer"]');
+    const key = box ? [...box.classList].filter((c) => c.startsWith('st-key-')).join('') : '?';
+    return [key, Math.round(el._fullLayout.width), Math.round(el._fullLayout._size.w)];
+  })"""
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("path", ["/", "/areas", "/countries"])
+def test_on_a_phone_labels_leave_the_plot_most_of_the_chart(
+    browser, app_url: str, path: str, lang: str
+):
+    """Long category labels (the cooperation areas) are broken onto lines and legends sit above
+    or below, so a 390 px phone still sees bars: at least 40 % of each chart is its plot."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("http://127.0.0.1")
+            else route.abort("blockedbyclient")
+        ),
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}{path}?lang={lang}")
+        wait_for_app(page)
+        wait_for_plotly_charts(page)
+        narrow = [c for c in page.evaluate(_PLOT_WIDTH_JS) if c[2] < 0.4 * c[1]]
+        assert narrow == []
+    finally:
+        context.close()

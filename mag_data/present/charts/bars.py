@@ -27,6 +27,7 @@ from mag_data.present.charts.base import (
     plain,
     plain_all,
     wrap,
+    wrap_label,
 )
 from mag_data.register.schema import STATUSES
 
@@ -184,7 +185,7 @@ def area_bars(areas: pd.DataFrame, lang: str, illustrative: bool = False) -> go.
     if areas.empty or projects.sum() == 0:
         return empty_figure(lang, title)
     names = areas[f"name_{lang}"].to_numpy()
-    shown = plain_all(areas[f"name_{lang}"])
+    shown = np.array([wrap_label(name) for name in plain_all(areas[f"name_{lang}"])], dtype=object)
     data = [
         dict(
             type="bar",
@@ -199,13 +200,20 @@ def area_bars(areas: pd.DataFrame, lang: str, illustrative: bool = False) -> go.
     ]
     layout = dict(
         barmode="stack",
-        legend=_legend_right(),
+        # Under the plot, not beside it: on a phone the area names and the plot share the width
+        # (in rows from the figure's foot, so on a narrow screen it wraps downwards).
+        legend={
+            **_legend_below(0.0, traceorder="normal"),
+            "yref": "container",
+            "yanchor": "bottom",
+        },
         xaxis=_axis(t("m.projects", lang), **_integer_ticks(float(projects.max()))),
         yaxis=_axis(autorange="reversed"),
     )
     top = np.argsort(-projects, kind="stable")
     alt = f"{title}. " + _top_phrase(list(names[top]), list(projects[top]), lang, n=4)
-    return _style(data, layout, title, lang, alt, height=380, illustrative=illustrative)
+    # Room for the names on three lines each (``wrap_label``) beside their bars.
+    return _style(data, layout, title, lang, alt, height=480, illustrative=illustrative)
 
 
 def area_country_heatmap(
@@ -240,12 +248,14 @@ def area_country_heatmap(
         type="heatmap",
         z=z,
         x=plain_all([country_names[c] for c in country_ids]),
-        y=plain_all([area_names[a] for a in area_ids]),
+        y=np.array([wrap_label(n) for n in plain_all([area_names[a] for a in area_ids])]),
         colorscale=_SEQUENTIAL,
         text=z,
         texttemplate="%{text}",
         textfont=dict(size=14),
-        colorbar=dict(title=dict(text=t("m.projects", lang)), x=1.0, xanchor="left"),
+        # Every cell writes its number: no colour bar beside it (its width is the plot's, on a
+        # phone).
+        showscale=False,
         hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
     )
     layout = {
@@ -260,7 +270,7 @@ def area_country_heatmap(
         country=country_names.get(cell_country[top], ""),
         n=fmt_int(cell_projects[top], lang),
     )
-    return _style([heatmap], layout, title, lang, alt, height=420, illustrative=illustrative)
+    return _style([heatmap], layout, title, lang, alt, height=480, illustrative=illustrative)
 
 
 def year_bars(
@@ -376,7 +386,12 @@ def city_bars(
     layout = {
         "xaxis": _axis(x_title, **_integer_ticks(float(values.max()))),
         "yaxis": _axis("", categoryorder="array", categoryarray=list(shown[::-1])),
-        "legend": _legend_right(),
+        # Under the plot (wrapping downwards), not beside it: a phone's width is the plot's.
+        "legend": {
+            **_legend_below(0.0, traceorder="normal"),
+            "yref": "container",
+            "yanchor": "bottom",
+        },
         "barmode": "overlay",
     }
     alt = f"{raw_title}. " + _top_phrase(list(names), list(values), lang)
@@ -386,6 +401,6 @@ def city_bars(
         title,
         lang,
         alt,
-        height=max(300, 36 * len(values) + 120),
+        height=max(300, 36 * len(values) + 160),  # the legend under the plot included
         illustrative=illustrative,
     )

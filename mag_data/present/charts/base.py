@@ -158,6 +158,21 @@ def title_lines(title: str, width: float = TITLE_WIDTH) -> str:
     return "<br>".join(lines)
 
 
+def wrap_label(text: str, width: int = 15) -> str:
+    """A category label (already ``plain``) on lines of about ``width`` characters, broken at
+    spaces and after hyphens («Гуманитарно-<br>культурное<br>сотрудничество»): a long label
+    beside a bar would otherwise take most of a phone's chart."""
+    lines: list[str] = []
+    for word in text.split():
+        for i, part in enumerate(re.split(r"(?<=-)(?=\w)", word)):
+            glue = "" if i else " "  # the pieces of one hyphenated word join without a space
+            if lines and len(lines[-1]) + len(glue) + len(part) <= width:
+                lines[-1] += glue + part
+            else:
+                lines.append(part)
+    return "<br>".join(lines)
+
+
 def _subtitle(lang: str, illustrative: bool) -> str:
     """The line under every chart title: the source and, for charts of the illustrative project
     register, that mark on a line of its own (so a chart image keeps both wherever it is pasted;

@@ -61,3 +61,15 @@ def test_the_width_table_is_what_the_script_writes():
         [sys.executable, "scripts/text_widths.py", "--check"], cwd=root, capture_output=True
     )
     assert run.returncode == 0, run.stdout
+
+
+def test_long_category_labels_are_broken_at_spaces_and_after_hyphens():
+    from mag_data.present.charts.base import wrap_label
+
+    assert wrap_label("Торгово-экономическое сотрудничество") == (
+        "Торгово-<br>экономическое<br>сотрудничество"
+    )
+    assert wrap_label("Trade and economic cooperation") == "Trade and<br>economic<br>cooperation"
+    assert wrap_label("Минск") == "Минск"
+    assert wrap_label("Санкт-Петербург") == "Санкт-Петербург"  # fits: one line, hyphen kept
+    assert wrap_label("a &lt;b&gt; c") == "a &lt;b&gt; c"  # an entity is never split

@@ -52,28 +52,12 @@ _PLOT_WIDTH_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
 @pytest.mark.parametrize("path", ["/", "/areas", "/countries"])
-def test_on_a_phone_labels_leave_the_plot_most_of_the_chart(
-    browser, app_url: str, path: str, lang: str
-):
+def test_on_a_phone_labels_leave_the_plot_most_of_the_chart(room, path: str, lang: str):
     """Long category labels (the cooperation areas) are broken onto lines and legends sit above
     or below, so a 390 px phone still sees bars: at least 40 % of each chart is its plot."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith("http://127.0.0.1")
-            else route.abort("blockedbyclient")
-        ),
-    )
-    try:
-        page = context.new_page()
-        page.goto(f"{app_url}{path}?lang={lang}")
-        wait_for_app(page)
-        wait_for_plotly_charts(page)
-        narrow = [c for c in page.evaluate(_PLOT_WIDTH_JS) if c[2] < 0.4 * c[1]]
-        assert narrow == []
-    finally:
-        context.close()
+    page = room(390, 844, locale=f"{lang}-RU" if lang == "ru" else "en-US", mobile=True)
+    page.goto(f"{path}?lang={lang}")
+    wait_for_app(page)
+    wait_for_plotly_charts(page)
+    narrow = [c for c in page.evaluate(_PLOT_WIDTH_JS) if c[2] < 0.4 * c[1]]
+    assert narrow == []

@@ -22,26 +22,46 @@ st.markdown(
 left, right = st.columns([3, 2])
 with left:
     widgets.show_chart(
-        charts.area_bars(agg.by_area(view), lang, illustrative=registry.illustrative),
+        widgets.shared_figure(
+            ctx,
+            "area_bars",
+            lambda: charts.area_bars(agg.by_area(view), lang, illustrative=registry.illustrative),
+        ),
         key="areas_bars",
         filename="projects_by_area",
     )
 with right:
     widgets.show_chart(
-        charts.status_donut(agg.by_status(view), lang, illustrative=registry.illustrative),
+        widgets.shared_figure(
+            ctx,
+            "status_donut",
+            lambda: charts.status_donut(
+                agg.by_status(view), lang, illustrative=registry.illustrative
+            ),
+        ),
         key="areas_status",
         filename="projects_by_status",
     )
 
 widgets.show_chart(
-    charts.area_country_heatmap(
-        agg.area_country_matrix(view), registry.areas, agg.by_country(view), lang
+    widgets.shared_figure(
+        ctx,
+        "area_country_heatmap",
+        lambda: charts.area_country_heatmap(
+            agg.area_country_matrix(view), registry.areas, agg.by_country(view), lang
+        ),
     ),
     key="areas_heatmap",
     filename="area_by_country",
 )
 widgets.show_chart(
-    charts.year_bars(agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative),
+    widgets.shared_figure(
+        ctx,
+        "year_bars",
+        lambda: charts.year_bars(
+            agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
+        ),
+    ),
     key="areas_years",
     filename="projects_by_year",
 )
@@ -55,12 +75,21 @@ area = st.selectbox(
     format_func=area_labels.__getitem__,
     key="areas_top_area",
 )
-top = agg.top_cities(view, n=10, area_id=area or None)
 title = (
     f"{t('areas.top', lang)}: {area_labels[area].lower() if area else t('areas.all', lang).lower()}"
 )
 widgets.show_chart(
-    charts.city_bars(top, lang, title, illustrative=registry.illustrative),
+    widgets.shared_figure(
+        ctx,
+        "top_cities",
+        lambda: charts.city_bars(
+            agg.top_cities(view, n=10, area_id=area or None),
+            lang,
+            title,
+            illustrative=registry.illustrative,
+        ),
+        area,
+    ),
     key="areas_top_chart",
     filename="top_cities",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from mag_data.i18n import t
@@ -46,15 +47,18 @@ def _filter_country() -> None:
         sidebar.select_countries(registry, ids[:1])
 
 
-data = agg.by_country(view) if level == "country" else agg.by_macro_region(view)
+def _bars() -> go.Figure:
+    data = agg.by_country(view) if level == "country" else agg.by_macro_region(view)
+    return charts.geo_bars(data, lang, measure, level, illustrative=registry.illustrative)
+
+
+fig = widgets.shared_figure(ctx, "geo_bars", _bars, level, measure)
 if level == "country":
-    fig = charts.geo_bars(data, lang, measure, "country", illustrative=registry.illustrative)
     widgets.show_chart(
         fig, key="countries_bars", filename=f"{measure}_by_country", on_select=_filter_country
     )
     st.caption(t("countries.click", lang))
 else:
-    fig = charts.geo_bars(data, lang, measure, "macro_region", illustrative=registry.illustrative)
     widgets.show_chart(fig, key="regions_bars", filename=f"{measure}_by_region")
 
 value = (
@@ -68,7 +72,9 @@ value = (
     or "members"
 )
 widgets.show_chart(
-    charts.membership_sunburst(view.members, lang, value),
+    widgets.shared_figure(
+        ctx, "sunburst", lambda: charts.membership_sunburst(view.members, lang, value), value
+    ),
     key="countries_sunburst",
     filename="membership_sunburst",
 )

@@ -38,14 +38,21 @@ def _open_profile() -> None:
         st.session_state["_goto"] = "city"
 
 
-fig = charts.member_map(
-    agg.by_city(view),
-    lang,
-    color_by=color_by,
-    links=agg.partner_links(view, max_links=MAX_LINKS) if show_links else None,
-    countries=agg.by_country(view) if show_choropleth else None,
-    height=680,
-    illustrative=registry.illustrative,
+fig = widgets.shared_figure(
+    ctx,
+    "member_map",
+    lambda: charts.member_map(
+        agg.by_city(view),
+        lang,
+        color_by=color_by,
+        links=agg.partner_links(view, max_links=MAX_LINKS) if show_links else None,
+        countries=agg.by_country(view) if show_choropleth else None,
+        height=680,
+        illustrative=registry.illustrative,
+    ),
+    color_by,
+    show_links,
+    show_choropleth,
 )
 widgets.show_chart(fig, key="map_chart", filename="member_map", on_select=_open_profile)
 st.caption(t("map.hint", lang, n=MAX_LINKS))

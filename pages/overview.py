@@ -26,12 +26,15 @@ if view.n_members == 0:
 
 left, right = st.columns(2)
 with left:
-    cities = agg.by_city(view)
-    fig = charts.member_map(cities, lang, height=420)
+    fig = widgets.shared_figure(
+        ctx, "overview_map", lambda: charts.member_map(agg.by_city(view), lang, height=420)
+    )
     widgets.show_chart(fig, key="overview_map", filename="map")
     st.page_link(pages["map"], label=f"{t('overview.more', lang)}: {t('page.map', lang)}", icon="🗺️")
 with right:
-    fig = charts.geo_bars(agg.by_country(view), lang, "members")
+    fig = widgets.shared_figure(
+        ctx, "overview_countries", lambda: charts.geo_bars(agg.by_country(view), lang, "members")
+    )
     widgets.show_chart(fig, key="overview_countries", filename="members_by_country")
     st.page_link(
         pages["countries"],
@@ -42,7 +45,11 @@ with right:
 left, right = st.columns(2)
 with left:
     widgets.show_chart(
-        charts.area_bars(agg.by_area(view), lang, illustrative=registry.illustrative),
+        widgets.shared_figure(
+            ctx,
+            "area_bars",
+            lambda: charts.area_bars(agg.by_area(view), lang, illustrative=registry.illustrative),
+        ),
         key="overview_areas",
         filename="projects_by_area",
     )
@@ -51,8 +58,12 @@ with left:
     )
 with right:
     widgets.show_chart(
-        charts.year_bars(
-            agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
+        widgets.shared_figure(
+            ctx,
+            "year_bars",
+            lambda: charts.year_bars(
+                agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
+            ),
         ),
         key="overview_years",
         filename="projects_by_year",

@@ -6,14 +6,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from mag_data import config
+from mag_data import Filter, config
 from mag_data.i18n import fmt_float, fmt_int, fmt_pct, problems_table, t
 from mag_data.present.caption import describe_filter
 from mag_data.present.charts import alt_text
@@ -97,6 +97,44 @@ def export_format_choice(lang: str, key: str = "_export_format_widget") -> None:
     _keep_export_format(key)
 
 
+class SharedFigure(go.Figure):
+    """A finished figure held as plotly's dict, made once and shown by every session with the
+    same view (``shared_figure``). Streamlit asks each figure for ``to_dict()`` on every run (a
+    deep copy that also packs every array as base64: ~8 ms a chart here); this one answers with
+    the dict it holds. Read-only: nothing may change it once it is made."""
+
+    def __init__(self, fig: go.Figure):
+        super().__init__()
+        self._spec = fig.to_dict()
+        self._alt = alt_text(fig)
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    @property
+    def alt(self) -> str:
+        return self._alt
+
+
+# A room that opens one link builds its figures once. Keyed by what a figure may depend on: the
+# register's content, the filter, the language, the chart's name and its own parameters.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _shared(
+    fingerprint: str, f: Filter, lang: str, name: str, params: tuple, _build: Callable
+) -> SharedFigure:
+    return SharedFigure(_build())
+
+
+def shared_figure(
+    ctx, name: str, build: Callable[[], go.Figure], *params: Hashable
+) -> SharedFigure:
+    """The figure ``build()`` makes for this run's view, built once per (register content,
+    filter, language, ``name``, ``params``) and shared by all sessions. ``build`` may read only
+    the context's view, registry and language and ``params``: anything else it depends on (a
+    page's toggle, a chosen city) goes into ``params``."""
+    return _shared(ctx.registry.fingerprint, ctx.filter, ctx.lang, name, params, build)
+
+
 def show_chart(
     fig: go.Figure,
     key: str,
@@ -115,7 +153,7 @@ def show_chart(
         config=chart_config(filename or key),
         width="stretch",
         height=height,
-        alt=alt_text(fig) or None,
+        alt=(fig.alt if isinstance(fig, SharedFigure) else alt_text(fig)) or None,
         **kwargs,
     )
 

@@ -10,7 +10,7 @@ that do not depend on the interface language.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -93,10 +93,12 @@ class Filter:
 
     def restricted_to(self, registry: Registry) -> Filter:
         """Drop ids the registry does not know (a stale or hand-edited link)."""
-        m = registry.members
-        known = {name: set(m[col].dropna().astype(str)) for name, col in GEO_COLUMNS.items()}
-        known["areas"] = set(registry.areas["id"].astype(str))
-        known["statuses"] = set(STATUSES)
+        index = registry.index  # the ids each column holds, already collected (no frame scans)
+        known: dict[str, Container[str]] = {
+            name: index.levels[name].position for name in GEO_COLUMNS
+        }
+        known["areas"] = set(index.area_ids)
+        known["statuses"] = STATUSES
         changes = {
             f.name: tuple(v for v in getattr(self, f.name) if v in known[f.name])
             for f in fields(self)

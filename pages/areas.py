@@ -43,53 +43,71 @@ with right:
         filename="projects_by_status",
     )
 
-widgets.show_chart(
-    widgets.shared_figure(
-        ctx,
-        "area_country_heatmap",
-        lambda: charts.area_country_heatmap(
-            agg.area_country_matrix(view), registry.areas, agg.by_country(view), lang
-        ),
-    ),
-    key="areas_heatmap",
-    filename="area_by_country",
+# The detail charts in tabs: only the open tab's chart is built and drawn, so a filter change
+# redraws three charts, not five (each changed chart is mounted anew and drawn twice).
+tab_names = {name: t(f"areas.tab.{name}", lang) for name in ("countries", "years", "top")}
+tabs = dict(
+    zip(
+        tab_names,
+        st.tabs(list(tab_names.values()), key="areas_tab", on_change="rerun"),
+        strict=True,
+    )
 )
-widgets.show_chart(
-    widgets.shared_figure(
-        ctx,
-        "year_bars",
-        lambda: charts.year_bars(
-            agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
-        ),
-    ),
-    key="areas_years",
-    filename="projects_by_year",
-)
-
-area_labels = {"": t("areas.all", lang)} | dict(
-    zip(registry.areas["id"].astype(str), registry.areas[f"name_{lang}"].astype(str), strict=True)
-)
-area = st.selectbox(
-    t("areas.top_area", lang),
-    options=list(area_labels),
-    format_func=area_labels.__getitem__,
-    key="areas_top_area",
-)
-title = (
-    f"{t('areas.top', lang)}: {area_labels[area].lower() if area else t('areas.all', lang).lower()}"
-)
-widgets.show_chart(
-    widgets.shared_figure(
-        ctx,
-        "top_cities",
-        lambda: charts.city_bars(
-            agg.top_cities(view, n=10, area_id=area or None),
-            lang,
-            title,
-            illustrative=registry.illustrative,
-        ),
-        area,
-    ),
-    key="areas_top_chart",
-    filename="top_cities",
-)
+if tabs["countries"].open:
+    with tabs["countries"]:
+        widgets.show_chart(
+            widgets.shared_figure(
+                ctx,
+                "area_country_heatmap",
+                lambda: charts.area_country_heatmap(
+                    agg.area_country_matrix(view), registry.areas, agg.by_country(view), lang
+                ),
+            ),
+            key="areas_heatmap",
+            filename="area_by_country",
+        )
+if tabs["years"].open:
+    with tabs["years"]:
+        widgets.show_chart(
+            widgets.shared_figure(
+                ctx,
+                "year_bars",
+                lambda: charts.year_bars(
+                    agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
+                ),
+            ),
+            key="areas_years",
+            filename="projects_by_year",
+        )
+if tabs["top"].open:
+    with tabs["top"]:
+        area_labels = {"": t("areas.all", lang)} | dict(
+            zip(
+                registry.areas["id"].astype(str),
+                registry.areas[f"name_{lang}"].astype(str),
+                strict=True,
+            )
+        )
+        area = st.selectbox(
+            t("areas.top_area", lang),
+            options=list(area_labels),
+            format_func=area_labels.__getitem__,
+            key="areas_top_area",
+        )
+        chosen = area_labels[area].lower() if area else t("areas.all", lang).lower()
+        title = f"{t('areas.top', lang)}: {chosen}"
+        widgets.show_chart(
+            widgets.shared_figure(
+                ctx,
+                "top_cities",
+                lambda: charts.city_bars(
+                    agg.top_cities(view, n=10, area_id=area or None),
+                    lang,
+                    title,
+                    illustrative=registry.illustrative,
+                ),
+                area,
+            ),
+            key="areas_top_chart",
+            filename="top_cities",
+        )

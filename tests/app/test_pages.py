@@ -68,10 +68,13 @@ CHARTS = {
     "overview": {"overview_map", "overview_countries", "overview_areas", "overview_years"},
     "map": {"map_chart"},
     "countries": {"countries_bars", "countries_sunburst"},
-    "areas": {"areas_bars", "areas_status", "areas_heatmap", "areas_years", "areas_top_chart"},
+    # The areas page's detail charts are in tabs; the first (by country) is open (AREA_TABS).
+    "areas": {"areas_bars", "areas_status", "areas_heatmap"},
     "city": {"city_partners", "city_nearest"},
     "network": {"net_chart", "net_map"},
 }
+# The areas page's tabs: the chart each draws (only the open tab's chart is built and sent).
+AREA_TABS = {"countries": "areas_heatmap", "years": "areas_years", "top": "areas_top_chart"}
 # Pages that show projects, with the friendly texts each may use when no project matches.
 PROJECT_PAGES = {
     "overview": ("app.empty",),
@@ -242,6 +245,23 @@ def test_first_visitor_after_a_server_start_keeps_the_language(start_app):
     ok(at.multiselect(key="f_areas").select("social").run())
     assert at.query_params == {"country": "russia", "area": "social", "lang": "en"}
     assert at.title[0].value == t("app.assembly", "en")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_areas_page_draws_only_the_open_tabs_chart_and_it_follows_the_filter(start_app, lang):
+    """Each tab of the areas page, opened, draws its chart beside the two overview charts and
+    no other tab's; the year chart counts the filtered projects (Russia: 3 of 4)."""
+    at = open_page(start_app(lang=lang), "areas")
+    for tab, key in AREA_TABS.items():
+        at.session_state["areas_tab"] = t(f"areas.tab.{tab}", lang)
+        drawn = charts(ok(at.run()))
+        assert set(drawn) == {"areas_bars", "areas_status", key}, tab
+    at.session_state["areas_tab"] = t("areas.tab.years", lang)
+    counted = lambda at: sum(  # noqa: E731
+        sum(values(trace["y"])) for trace in charts(at)["areas_years"]["data"]
+    )
+    assert counted(ok(at.run())) == 4
+    assert counted(ok(at.multiselect(key="f_countries").select("russia").run())) == 3
 
 
 # --- 2. the filter changes the numbers ----------------------------------------------------------

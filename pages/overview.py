@@ -27,7 +27,10 @@ if view.n_members == 0:
 left, right = st.columns(2)
 with left:
     fig = widgets.shared_figure(
-        ctx, "overview_map", lambda: charts.member_map(agg.by_city(view), lang, height=420)
+        ctx,
+        "overview_map",
+        # No legend: the country bars beside it carry the same colours, with the names.
+        lambda: charts.member_map(agg.by_city(view), lang, height=420, legend=False),
     )
     widgets.show_chart(fig, key="overview_map", filename="map")
     st.page_link(pages["map"], label=f"{t('overview.more', lang)}: {t('page.map', lang)}", icon="🗺️")
@@ -42,32 +45,42 @@ with right:
         icon="📊",
     )
 
-left, right = st.columns(2)
-with left:
-    widgets.show_chart(
-        widgets.shared_figure(
-            ctx,
-            "area_bars",
-            lambda: charts.area_bars(agg.by_area(view), lang, illustrative=registry.illustrative),
-        ),
-        key="overview_areas",
-        filename="projects_by_area",
-    )
-    st.page_link(
-        pages["areas"], label=f"{t('overview.more', lang)}: {t('page.areas', lang)}", icon="🤝"
-    )
-with right:
-    widgets.show_chart(
-        widgets.shared_figure(
-            ctx,
-            "year_bars",
-            lambda: charts.year_bars(
-                agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
+# The project charts in tabs that run only when open: a filter change redraws three charts
+# (each changed chart is mounted anew and drawn twice by Streamlit), not four.
+by_area, by_year = st.tabs(
+    [t("overview.tab.areas", lang), t("overview.tab.years", lang)],
+    key="overview_tab",
+    on_change="rerun",
+)
+if by_area.open:
+    with by_area:
+        widgets.show_chart(
+            widgets.shared_figure(
+                ctx,
+                "area_bars",
+                lambda: charts.area_bars(
+                    agg.by_area(view), lang, illustrative=registry.illustrative
+                ),
             ),
-        ),
-        key="overview_years",
-        filename="projects_by_year",
-    )
+            key="overview_areas",
+            filename="projects_by_area",
+        )
+if by_year.open:
+    with by_year:
+        widgets.show_chart(
+            widgets.shared_figure(
+                ctx,
+                "year_bars",
+                lambda: charts.year_bars(
+                    agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
+                ),
+            ),
+            key="overview_years",
+            filename="projects_by_year",
+        )
+st.page_link(
+    pages["areas"], label=f"{t('overview.more', lang)}: {t('page.areas', lang)}", icon="🤝"
+)
 
 st.subheader(t("overview.members_table", lang))
 table = tables.members_table(view, lang)

@@ -65,7 +65,8 @@ PAGES = router_pages()
 # The charts (by key) each page draws on the unfiltered tiny register; a page missing here is
 # still rendered in both languages, and any chart it draws must have a title and alt text.
 CHARTS = {
-    "overview": {"overview_map", "overview_countries", "overview_areas", "overview_years"},
+    # Charts in tabs: the first tab's (TABS).
+    "overview": {"overview_map", "overview_countries", "overview_areas"},
     "map": {"map_chart"},
     "countries": {"countries_bars", "countries_sunburst"},
     # The areas page's detail charts are in tabs; the first (by country) is open (AREA_TABS).
@@ -73,8 +74,24 @@ CHARTS = {
     "city": {"city_partners", "city_nearest"},
     "network": {"net_chart", "net_map"},
 }
-# The areas page's tabs: the chart each draws (only the open tab's chart is built and sent).
-AREA_TABS = {"countries": "areas_heatmap", "years": "areas_years", "top": "areas_top_chart"}
+# Pages with charts in tabs: the tabs' key, the chart each tab draws (only the open tab's chart
+# is built and sent), and the year chart's tab.
+TABS = {
+    "overview": (
+        "overview_tab",
+        {"overview.tab.areas": "overview_areas", "overview.tab.years": "overview_years"},
+        ("overview.tab.years", "overview_years"),
+    ),
+    "areas": (
+        "areas_tab",
+        {
+            "areas.tab.countries": "areas_heatmap",
+            "areas.tab.years": "areas_years",
+            "areas.tab.top": "areas_top_chart",
+        },
+        ("areas.tab.years", "areas_years"),
+    ),
+}
 # Pages that show projects, with the friendly texts each may use when no project matches.
 PROJECT_PAGES = {
     "overview": ("app.empty",),
@@ -248,17 +265,20 @@ def test_first_visitor_after_a_server_start_keeps_the_language(start_app):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_areas_page_draws_only_the_open_tabs_chart_and_it_follows_the_filter(start_app, lang):
-    """Each tab of the areas page, opened, draws its chart beside the two overview charts and
-    no other tab's; the year chart counts the filtered projects (Russia: 3 of 4)."""
-    at = open_page(start_app(lang=lang), "areas")
-    for tab, key in AREA_TABS.items():
-        at.session_state["areas_tab"] = t(f"areas.tab.{tab}", lang)
-        drawn = charts(ok(at.run()))
-        assert set(drawn) == {"areas_bars", "areas_status", key}, tab
-    at.session_state["areas_tab"] = t("areas.tab.years", lang)
+@pytest.mark.parametrize("page", TABS)
+def test_a_tab_draws_only_its_chart_and_the_year_chart_follows_the_filter(start_app, page, lang):
+    """Each tab, opened, draws its chart beside the page's other charts and no other tab's; the
+    year chart counts the filtered projects (Russia: 3 of 4)."""
+    key, tabs, (year_tab, year_chart) = TABS[page]
+    at = open_page(start_app(lang=lang), page)
+    always = CHARTS[page] - set(tabs.values())
+    assert len(always) == 2
+    for label, chart in tabs.items():
+        at.session_state[key] = t(label, lang)
+        assert set(charts(ok(at.run()))) == always | {chart}, label
+    at.session_state[key] = t(year_tab, lang)
     counted = lambda at: sum(  # noqa: E731
-        sum(values(trace["y"])) for trace in charts(at)["areas_years"]["data"]
+        sum(values(trace["y"])) for trace in charts(at)[year_chart]["data"]
     )
     assert counted(ok(at.run())) == 4
     assert counted(ok(at.multiselect(key="f_countries").select("russia").run())) == 3

@@ -70,6 +70,7 @@ BUILDERS: dict[str, Builder] = {
     "member_map": lambda d, lang: charts.member_map(
         d.by_city, lang, links=d.links, countries=d.by_country, height=680
     ),
+    "member_map_no_legend": lambda d, lang: charts.member_map(d.by_city, lang, legend=False),
     "member_map_by_region": lambda d, lang: charts.member_map(
         d.members, lang, color_by="macro_region", resolution=110
     ),
@@ -193,6 +194,23 @@ def test_bars_and_markers_match_the_view(inputs: dict[str, Inputs], lang: str) -
         assert len(markers) == d.by_city["country_id"].nunique()
         assert fig.layout.title.text == t("chart.map", lang)
         assert fig.layout.geo.projection.type == "conic conformal"
+
+        # Without a legend (the overview): one marker trace, each marker in the colour its
+        # country's bar has in the country chart beside it; the same cities and names.
+        bare = charts.member_map(d.by_city, lang, legend=False)
+        (one,) = bare.data
+        assert bare.layout.showlegend is False and one.showlegend is False
+        assert len(one.lat) == len(d.by_city)
+        with_legend = charts.member_map(d.by_city, lang)
+        assert sorted(one.text) == sorted(v for tr in with_legend.data for v in tr.text)
+        if countries > 1:
+            bar_colour = dict(zip(bars.data[0].customdata, bars.data[0].marker.color, strict=True))
+            city_country = dict(zip(d.by_city["id"], d.by_city["country_id"], strict=True))
+            drawn = {
+                row[-1]: colour
+                for row, colour in zip(one.customdata, one.marker.color, strict=True)
+            }
+            assert drawn == {city: bar_colour[city_country[city]] for city in drawn}
 
         net = charts.network_chart(d.nodes, d.link_table, lang)
         nodes = [tr for tr in net.data if tr.mode == "markers"]

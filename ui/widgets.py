@@ -118,7 +118,9 @@ class SharedFigure(go.Figure):
 
 # A room that opens one link builds its figures once. Keyed by what a figure may depend on: the
 # register's content, the filter, the language, the chart's name and its own parameters.
-@st.cache_resource(max_entries=256, show_spinner=False)
+# Bounded: a figure is 3–33 kB of plotly JSON today (the map page's map with its links the
+# largest), far more for a register of thousands of members; ten links make ~40 entries.
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _shared(
     fingerprint: str, f: Filter, lang: str, name: str, params: tuple, _build: Callable
 ) -> SharedFigure:

@@ -9,6 +9,8 @@ from mag_data.present import charts
 from mag_data.query import aggregations as agg
 from ui import state, widgets
 
+TOP_AREA = "_areas_top_area"  # the most active cities' area, kept while its tab is closed
+
 ctx = state.context()
 lang, view, registry = ctx.lang, ctx.view, ctx.registry
 
@@ -88,11 +90,15 @@ if tabs["top"].open:
                 strict=True,
             )
         )
+        # The choice outlives the tab being closed (a widget not drawn in a run loses its state).
+        kept = st.session_state.get(TOP_AREA, "")
+        st.session_state["areas_top_area"] = kept if kept in area_labels else ""
         area = st.selectbox(
             t("areas.top_area", lang),
             options=list(area_labels),
             format_func=area_labels.__getitem__,
             key="areas_top_area",
+            on_change=lambda: st.session_state.update({TOP_AREA: st.session_state.areas_top_area}),
         )
         chosen = area_labels[area].lower() if area else t("areas.all", lang).lower()
         title = f"{t('areas.top', lang)}: {chosen}"

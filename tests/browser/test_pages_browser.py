@@ -265,6 +265,29 @@ def test_a_shared_link_reproduces_the_filtered_english_view(page: Page) -> None:
     _assert_no_js_errors(page)
 
 
+def test_the_areas_tabs_draw_their_chart_and_keep_the_chosen_area(page: Page) -> None:
+    """Each tab of the areas page draws its chart when opened; the area chosen for the most
+    active cities is still chosen after another tab was open (a browser loses the state of a
+    widget that a run does not draw; AppTest keeps it, so this is a browser test)."""
+    _open(page, "/areas?lang=en")
+    titles = page.locator("[data-testid='stPlotlyChart'] text.gtitle")
+    expect(titles).to_have_count(3)  # the area bars, the status donut and the open tab's chart
+    page.get_by_role("tab", name="Most active cities").click()
+    expect(titles.last).to_have_text("Most active cities: all areas")
+    box = page.locator(".st-key-areas_top_area input")
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.get_by_role("option", name="Social cooperation").click()
+    expect(titles.last).to_have_text("Most active cities: social cooperation")
+    page.get_by_role("tab", name="By year").click()
+    expect(titles.last).to_have_text("Projects by start year")
+    page.get_by_role("tab", name="Most active cities").click()
+    expect(titles.last).to_have_text("Most active cities: social cooperation")
+    expect(titles).to_have_count(3)
+    assert_no_exception(page)
+    _assert_no_js_errors(page)
+
+
 def test_switching_language_translates_the_page_and_keeps_the_filter(page: Page) -> None:
     """English relabels the page, the sidebar and the chart, and the URL keeps the filter."""
     _open(page, "/map?country=kazakhstan")

@@ -24,11 +24,7 @@ st.markdown(
 left, right = st.columns([3, 2])
 with left:
     widgets.show_chart(
-        widgets.shared_figure(
-            ctx,
-            "area_bars",
-            lambda: charts.area_bars(agg.by_area(view), lang, illustrative=registry.illustrative),
-        ),
+        widgets.projects_by_area(ctx),
         key="areas_bars",
         filename="projects_by_area",
     )
@@ -71,13 +67,7 @@ if tabs["countries"].open:
 if tabs["years"].open:
     with tabs["years"]:
         widgets.show_chart(
-            widgets.shared_figure(
-                ctx,
-                "year_bars",
-                lambda: charts.year_bars(
-                    agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
-                ),
-            ),
+            widgets.projects_by_year(ctx),
             key="areas_years",
             filename="projects_by_year",
         )
@@ -90,15 +80,13 @@ if tabs["top"].open:
                 strict=True,
             )
         )
-        # The choice outlives the tab being closed (a widget not drawn in a run loses its state).
-        kept = st.session_state.get(TOP_AREA, "")
-        st.session_state["areas_top_area"] = kept if kept in area_labels else ""
         area = st.selectbox(
             t("areas.top_area", lang),
             options=list(area_labels),
             format_func=area_labels.__getitem__,
             key="areas_top_area",
-            on_change=lambda: st.session_state.update({TOP_AREA: st.session_state.areas_top_area}),
+            # The choice outlives the tab being closed.
+            **widgets.kept_choice("areas_top_area", TOP_AREA, "", area_labels),
         )
         chosen = area_labels[area].lower() if area else t("areas.all", lang).lower()
         title = f"{t('areas.top', lang)}: {chosen}"

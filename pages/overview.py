@@ -55,26 +55,14 @@ by_area, by_year = st.tabs(
 if by_area.open:
     with by_area:
         widgets.show_chart(
-            widgets.shared_figure(
-                ctx,
-                "area_bars",
-                lambda: charts.area_bars(
-                    agg.by_area(view), lang, illustrative=registry.illustrative
-                ),
-            ),
+            widgets.projects_by_area(ctx),
             key="overview_areas",
             filename="projects_by_area",
         )
 if by_year.open:
     with by_year:
         widgets.show_chart(
-            widgets.shared_figure(
-                ctx,
-                "year_bars",
-                lambda: charts.year_bars(
-                    agg.by_year(view), registry.areas, lang, illustrative=registry.illustrative
-                ),
-            ),
+            widgets.projects_by_year(ctx),
             key="overview_years",
             filename="projects_by_year",
         )

@@ -15,9 +15,11 @@ import streamlit as st
 
 from mag_data import Filter, config
 from mag_data.i18n import fmt_float, fmt_int, fmt_pct, problems_table, t
+from mag_data.present import charts
 from mag_data.present.caption import describe_filter
 from mag_data.present.charts import alt_text
 from mag_data.present.export import illustrative_note, to_csv_bytes, to_xlsx_bytes
+from mag_data.query import aggregations as agg
 from mag_data.query.aggregations import Headline
 from mag_data.register.problems import DataValidationError, Problem
 
@@ -77,24 +79,34 @@ def chart_config(filename: str, lang: str | None = None) -> dict:
     }
 
 
-def _keep_export_format(widget_key: str) -> None:
-    st.session_state[EXPORT_FORMAT] = st.session_state.get(widget_key) or "png"
+def kept_choice(widget_key: str, store_key: str, default: object, allowed=None) -> dict:
+    """Seed a widget from a value kept beside it under ``store_key``, which outlives the runs
+    that do not draw the widget (Streamlit drops a widget's own state then: another page, a
+    closed tab). Call before drawing the widget and pass what this returns to it (its
+    ``on_change`` keeps the value). A kept value not in ``allowed`` falls back to ``default``."""
+    value = st.session_state.get(store_key, default)
+    st.session_state[widget_key] = value if allowed is None or value in allowed else default
+    return {"on_change": _keep_choice, "args": (widget_key, store_key, default)}
+
+
+def _keep_choice(widget_key: str, store_key: str, default: object) -> None:
+    value = st.session_state.get(widget_key)
+    st.session_state[store_key] = default if value is None else value
 
 
 def export_format_choice(lang: str, key: str = "_export_format_widget") -> None:
     """PNG/SVG switch for every chart's download button; the choice outlives page changes
     (a widget's own state is dropped when its page is left, ``export_format`` is not)."""
-    st.session_state[key] = st.session_state.get(EXPORT_FORMAT, "png")
+    keep = kept_choice(key, EXPORT_FORMAT, "png", EXPORT_FORMATS)
     st.segmented_control(
         t("pres.export_format", lang),
         options=list(EXPORT_FORMATS),
         format_func=str.upper,
         key=key,
-        on_change=_keep_export_format,
-        args=(key,),
         help=t("pres.export_format.help", lang),
+        **keep,
     )
-    _keep_export_format(key)
+    _keep_choice(*keep["args"])
 
 
 class SharedFigure(go.Figure):
@@ -135,6 +147,32 @@ def shared_figure(
     the context's view, registry and language and ``params``: anything else it depends on (a
     page's toggle, a chosen city) goes into ``params``."""
     return _shared(ctx.registry.fingerprint, ctx.filter, ctx.lang, name, params, build)
+
+
+def projects_by_area(ctx) -> SharedFigure:
+    """Projects per cooperation area and status: the same chart on the overview and the areas
+    page (one recipe for the one cache name both pages share)."""
+    return shared_figure(
+        ctx,
+        "area_bars",
+        lambda: charts.area_bars(
+            agg.by_area(ctx.view), ctx.lang, illustrative=ctx.registry.illustrative
+        ),
+    )
+
+
+def projects_by_year(ctx) -> SharedFigure:
+    """Projects per start year and area: the same chart on the overview and the areas page."""
+    return shared_figure(
+        ctx,
+        "year_bars",
+        lambda: charts.year_bars(
+            agg.by_year(ctx.view),
+            ctx.registry.areas,
+            ctx.lang,
+            illustrative=ctx.registry.illustrative,
+        ),
+    )
 
 
 def show_chart(

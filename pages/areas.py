@@ -58,7 +58,11 @@ if tabs["countries"].open:
                 ctx,
                 "area_country_heatmap",
                 lambda: charts.area_country_heatmap(
-                    agg.area_country_matrix(view), registry.areas, agg.by_country(view), lang
+                    agg.area_country_matrix(view),
+                    registry.areas,
+                    agg.by_country(view),
+                    lang,
+                    illustrative=registry.illustrative,
                 ),
             ),
             key="areas_heatmap",

@@ -709,6 +709,19 @@ def test_pages_with_projects_say_the_projects_are_illustrative(shared_app, page,
     assert sum(word in text.lower() for text in infos(at)) == 1
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_chart_of_the_areas_page_carries_the_illustrative_mark(start_app, lang):
+    """Every chart there counts projects: each, in every tab, is marked as illustrative data in
+    the figure itself (so an exported image says so too)."""
+    key, tabs, _ = TABS["areas"]
+    at = open_page(start_app(lang=lang), "areas")
+    for label in tabs:
+        at.session_state[key] = t(label, lang)
+        for chart, spec in charts(ok(at.run())).items():
+            assert spec["layout"]["meta"]["illustrative"] is True, (label, chart)
+            assert t("chart.illustrative", lang) in spec["layout"]["title"]["subtitle"]["text"]
+
+
 def test_real_project_data_carries_no_illustrative_notice(start_app, tmp_path):
     """A register whose projects are not marked illustrative shows no such notice."""
     rows = [r.replace(",true", ",false") for r in PROJECT_ROWS]
